@@ -1,0 +1,78 @@
+// Executor: runs a Model on the engine's kernels.
+//
+// A Session is built once per model: it picks a kernel for every node from the single kernel
+// registry (attributes parsed once) and fails with a Status naming the node if any op is missing.
+// `run` executes on concrete inputs of any batch size; shapes are computed per run, so dynamic
+// shape ops (Shape, Gather on shapes, ConstantOfShape, Range, Expand) work. Intermediate tensors
+// are released after their last consumer.
+//
+// Taps see every tensor a node produces and may replace it (fake quantization, statistics):
+//
+//   auto session = qwb::Session::create(model, {.threads = 2});
+//   qwb::RunOptions ro;
+//   ro.tap = [](const qwb::TapEvent& e, qwb::Tensor& t) { record(e.value, t); };
+//   auto outputs = session->run({{"input", x}}, ro);
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "qwb/model.h"
+#include "qwb/status.h"
+#include "qwb/tensor.h"
+
+namespace qwb {
+
+struct SessionOptions {
+  int threads = 0;  // 0: all cores
+};
+
+struct TapEvent {
+  const Node* node = nullptr;  // producer (nullptr for graph inputs when tap_inputs is set)
+  int output_index = 0;
+  const std::string* value = nullptr;  // value name
+};
+
+// Called after a node produced `tensor`; the tap may overwrite it (same or different shape).
+using Tap = std::function<void(const TapEvent& event, Tensor& tensor)>;
+
+struct RunOptions {
+  Tap tap;
+  bool tap_inputs = false;  // also call the tap for graph inputs before the first node
+  // Extra values to return besides the graph outputs (e.g. an intermediate activation).
+  std::vector<std::string> fetch;
+  // Called after each node; returning false cancels the run with a kCancelled status.
+  std::function<bool(int done, int total)> progress;
+};
+
+using TensorMap = std::map<std::string, Tensor>;
+
+class Session {
+ public:
+  static Result<Session> create(std::shared_ptr<const Model> model, const SessionOptions& options = {});
+  ~Session();
+  Session(Session&&) noexcept;
+  Session& operator=(Session&&) noexcept;
+
+  // Inputs by graph input name. Validates dtype and rank/static dims against the model and
+  // returns a Status naming the input on mismatch.
+  Result<TensorMap> run(const TensorMap& inputs, const RunOptions& options = {}) const;
+
+  const Model& model() const;
+  int threads() const;
+
+ private:
+  Session();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Ops the registry supports, as "Op" or "domain:Op", sorted.
+std::vector<std::string> supported_ops();
+// Whether a node's op (at its opset) has a kernel.
+bool op_supported(const std::string& op_type, const std::string& domain, int opset);
+
+}  // namespace qwb

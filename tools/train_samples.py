@@ -1,0 +1,448 @@
+#!/usr/bin/python3
+"""Train the Fashion-MNIST sample models of the workbench and export them to ONNX.
+
+Run with Debian's interpreter (python3-torch 1.13, python3-torchvision, python3-onnx 1.12):
+
+    /usr/bin/python3 tools/train_samples.py                 # all models -> resources/samples/
+    /usr/bin/python3 tools/train_samples.py --models cnn    # only names containing "cnn"
+    /usr/bin/python3 tools/train_samples.py --quick         # smoke test: 1 epoch on 5k samples,
+                                                             # written to /tmp/qwb_samples_quick
+
+For every model <name> it writes
+    resources/samples/<name>.onnx           FP32 model, input "input" [N,1,28,28], output "logits" [N,10]
+    resources/samples/<name>.expected.json  PyTorch reference: top-1/top-5 on the 10k test set,
+                                            logits of the first 8 test images, parameter count
+
+The preprocessing is written into the ONNX metadata_props (qwb.scale, qwb.mean, qwb.std,
+qwb.layout, qwb.labels, qwb.dataset) so the workbench can rebuild the input pipeline:
+    x = ((pixel * qwb.scale) - qwb.mean) / qwb.std,   NCHW float32.
+
+Training is deterministic on CPU (fixed seeds, single process, 2 threads).
+"""
+
+import argparse
+import gzip
+import hashlib
+import json
+import math
+import os
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import onnx
+
+DATA_DIR = "/usr/share/datasets/fashion-mnist"
+LABELS = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+          "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+SCALE = 1.0 / 255.0
+MAX_ONNX_BYTES = 2_000_000
+SEED = 20240601
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+# --------------------------------------------------------------------------------------------
+# Data: a small IDX reader (gzip + struct), no torchvision download.
+# --------------------------------------------------------------------------------------------
+_IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+def read_idx(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    zero, dtype_code, ndim = struct.unpack(">HBB", data[:4])
+    if zero != 0 or dtype_code not in _IDX_DTYPES:
+        raise ValueError(f"{path}: not an IDX file (magic {data[:4].hex()})")
+    dims = struct.unpack(">" + "I" * ndim, data[4:4 + 4 * ndim])
+    arr = np.frombuffer(data, dtype=_IDX_DTYPES[dtype_code], offset=4 + 4 * ndim)
+    if arr.size != int(np.prod(dims)):
+        raise ValueError(f"{path}: expected {dims} elements, found {arr.size}")
+    return arr.reshape(dims)
+
+
+def find_idx(stem):
+    for name in (stem + ".gz", stem):
+        p = os.path.join(DATA_DIR, name)
+        if os.path.exists(p):
+            return p
+    raise FileNotFoundError(f"{stem}[.gz] not found in {DATA_DIR} (apt install dataset-fashion-mnist)")
+
+
+def load_fashion_mnist():
+    xtr = read_idx(find_idx("train-images-idx3-ubyte"))
+    ytr = read_idx(find_idx("train-labels-idx1-ubyte"))
+    xte = read_idx(find_idx("t10k-images-idx3-ubyte"))
+    yte = read_idx(find_idx("t10k-labels-idx1-ubyte"))
+    assert xtr.shape == (60000, 28, 28) and xte.shape == (10000, 28, 28), (xtr.shape, xte.shape)
+    assert ytr.shape == (60000,) and yte.shape == (10000,)
+    return xtr, ytr, xte, yte
+
+
+def normalize(x_u8, mean, std):
+    x = torch.from_numpy(x_u8.astype(np.float32)).mul_(SCALE)
+    return x.sub_(mean).div_(std).unsqueeze(1).contiguous()  # [N,1,28,28]
+
+
+# --------------------------------------------------------------------------------------------
+# Models
+# --------------------------------------------------------------------------------------------
+def conv_bn_relu(cin, cout):
+    return [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
+
+
+class FmnistCNN(nn.Module):
+    """VGG-style CNN: 4x (Conv3x3-BN-ReLU), 2 max pools, 2 fully connected layers."""
+
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.features = nn.Sequential(
+            *conv_bn_relu(1, 32), *conv_bn_relu(32, 32), nn.MaxPool2d(2),
+            *conv_bn_relu(32, 64), *conv_bn_relu(64, 64), nn.MaxPool2d(2))
+        self.classifier = nn.Sequential(
+            nn.Flatten(1), nn.Linear(64 * 7 * 7, 128), nn.ReLU(inplace=True),
+            nn.Dropout(0.3), nn.Linear(128, num_classes))
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
+class InvertedResidual(nn.Module):
+    """MobileNetV2 block: 1x1 expand - BN - act, 3x3 depthwise - BN - act, 1x1 project - BN, (+x)."""
+
+    def __init__(self, cin, cout, stride, expand, act):
+        super().__init__()
+        hidden = cin * expand
+        self.use_res = stride == 1 and cin == cout
+        self.block = nn.Sequential(
+            nn.Conv2d(cin, hidden, 1, bias=False), nn.BatchNorm2d(hidden), act(),
+            nn.Conv2d(hidden, hidden, 3, stride, 1, groups=hidden, bias=False), nn.BatchNorm2d(hidden), act(),
+            nn.Conv2d(hidden, cout, 1, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        y = self.block(x)
+        return x + y if self.use_res else y
+
+
+class FmnistDWRes(nn.Module):
+    """MobileNetV2-style net: stem conv, inverted residual blocks (ReLU6 early, Hardswish late),
+    1x1 head conv, GlobalAveragePool, Linear."""
+
+    def __init__(self, num_classes=10):
+        super().__init__()
+        R6, HS = nn.ReLU6, nn.Hardswish
+        self.stem = nn.Sequential(nn.Conv2d(1, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU6())
+        self.blocks = nn.Sequential(
+            InvertedResidual(16, 16, 1, 3, R6),   # 28x28
+            InvertedResidual(16, 24, 2, 4, R6),   # 14x14
+            InvertedResidual(24, 24, 1, 4, R6),
+            InvertedResidual(24, 40, 2, 4, HS),   # 7x7
+            InvertedResidual(40, 40, 1, 4, HS),
+            InvertedResidual(40, 40, 1, 4, HS))
+        self.head = nn.Sequential(nn.Conv2d(40, 160, 1, bias=False), nn.BatchNorm2d(160), nn.Hardswish())
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(160, num_classes)
+
+    def forward(self, x):
+        x = self.head(self.blocks(self.stem(x)))
+        return self.fc(torch.flatten(self.pool(x), 1))
+
+
+class Attention(nn.Module):
+    """Multi-head self-attention written with plain ops (MatMul-Softmax-MatMul in ONNX)."""
+
+    def __init__(self, dim, heads):
+        super().__init__()
+        self.heads, self.hd = heads, dim // heads
+        self.qkv = nn.Linear(dim, 3 * dim)
+        self.proj = nn.Linear(dim, dim)
+
+    def forward(self, x):
+        B, N, C = x.shape
+        qkv = self.qkv(x).reshape(B, N, 3, self.heads, self.hd).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv[0], qkv[1], qkv[2]
+        att = torch.matmul(q, k.transpose(-2, -1)) * (self.hd ** -0.5)
+        att = att.softmax(dim=-1)
+        y = torch.matmul(att, v).transpose(1, 2).reshape(B, N, C)
+        return self.proj(y)
+
+
+class Block(nn.Module):
+    def __init__(self, dim, heads, mlp):
+        super().__init__()
+        self.ln1, self.attn = nn.LayerNorm(dim), Attention(dim, heads)
+        self.ln2 = nn.LayerNorm(dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, mlp), nn.GELU(), nn.Linear(mlp, dim))
+
+    def forward(self, x):
+        x = x + self.attn(self.ln1(x))
+        return x + self.mlp(self.ln2(x))
+
+
+class FmnistViT(nn.Module):
+    """Tiny ViT: 4x4 patches (49 tokens + cls), dim 64, 4 pre-LN layers, 4 heads, GELU MLP 128."""
+
+    def __init__(self, num_classes=10, patch=4, dim=64, depth=4, heads=4, mlp=128):
+        super().__init__()
+        n = (28 // patch) ** 2
+        self.patch = nn.Conv2d(1, dim, patch, patch)
+        self.cls = nn.Parameter(torch.zeros(1, 1, dim))
+        self.pos = nn.Parameter(torch.randn(1, n + 1, dim) * 0.02)
+        self.blocks = nn.Sequential(*[Block(dim, heads, mlp) for _ in range(depth)])
+        self.norm = nn.LayerNorm(dim)
+        self.head = nn.Linear(dim, num_classes)
+        nn.init.trunc_normal_(self.cls, std=0.02)
+
+    def forward(self, x):
+        x = self.patch(x).flatten(2).transpose(1, 2)              # [B,49,dim]
+        x = torch.cat([self.cls.expand(x.shape[0], -1, -1), x], 1) + self.pos
+        x = self.norm(self.blocks(x))
+        return self.head(x[:, 0])
+
+
+# name -> recipe
+MODELS = {
+    "fmnist_cnn": dict(
+        cls=FmnistCNN, opset=13, epochs=4, opt="adam", lr=2e-3, wd=1e-4, aug=True,
+        doc="Fashion-MNIST CNN: 4x Conv3x3-BatchNorm-ReLU (32,32,64,64), 2 MaxPool, "
+            "Linear(3136->128)-ReLU-Dropout-Linear(128->10). Trained by tools/train_samples.py."),
+    "fmnist_dwres": dict(
+        cls=FmnistDWRes, opset=13, epochs=8, opt="adam", lr=4e-3, wd=1e-4, aug=True,
+        doc="Fashion-MNIST MobileNetV2-style net: stem Conv-BN-ReLU6, 6 inverted residual blocks "
+            "(1x1 expand, 3x3 depthwise, 1x1 project, residual Add; ReLU6 then Hardswish), "
+            "1x1 head conv, GlobalAveragePool, Linear(160->10). Trained by tools/train_samples.py."),
+    "fmnist_vit": dict(
+        cls=FmnistViT, opset=17, epochs=12, opt="adamw", lr=2e-3, wd=0.05, aug=True,
+        doc="Fashion-MNIST tiny vision transformer: 4x4 patch embedding (Conv), cls token, learned "
+            "position embedding, 4 pre-LN encoder layers (dim 64, 4 heads, MLP 128, GELU), "
+            "LayerNormalization, Linear(64->10). Opset 17. Trained by tools/train_samples.py."),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Training / evaluation
+# --------------------------------------------------------------------------------------------
+def random_shift(x, gen, pad=2):
+    """Random translation by up to `pad` pixels (zero = background after normalisation is not 0,
+    so pad with the normalised value of a black pixel) and horizontal flip."""
+    B = x.shape[0]
+    bg = float(x.min())
+    xp = F.pad(x, (pad, pad, pad, pad), value=bg)
+    dx = torch.randint(0, 2 * pad + 1, (1,), generator=gen).item()
+    dy = torch.randint(0, 2 * pad + 1, (1,), generator=gen).item()
+    out = xp[:, :, dy:dy + 28, dx:dx + 28]
+    flip = torch.rand(B, generator=gen) < 0.5
+    out = torch.where(flip.view(B, 1, 1, 1), out.flip(3), out)
+    return out.contiguous()
+
+
+def evaluate(model, x, y, bs=1000):
+    model.eval()
+    top1 = top5 = 0
+    with torch.no_grad():
+        for i in range(0, x.shape[0], bs):
+            logits = model(x[i:i + bs])
+            t5 = logits.topk(5, 1).indices
+            yy = y[i:i + bs]
+            top1 += (t5[:, 0] == yy).sum().item()
+            top5 += (t5 == yy[:, None]).any(1).sum().item()
+    n = x.shape[0]
+    return top1 / n, top5 / n
+
+
+def train(name, recipe, xtr, ytr, xte, yte, epochs, bs=128):
+    torch.manual_seed(SEED)
+    model = recipe["cls"]()
+    gen = torch.Generator().manual_seed(SEED + 1)
+    steps_per_epoch = math.ceil(xtr.shape[0] / bs)
+    total = epochs * steps_per_epoch
+    if recipe["opt"] == "adamw":
+        decay = [p for n, p in model.named_parameters() if p.ndim > 1 and n not in ("cls", "pos")]
+        no_decay = [p for n, p in model.named_parameters() if not (p.ndim > 1 and n not in ("cls", "pos"))]
+        opt = torch.optim.AdamW([{"params": decay, "weight_decay": recipe["wd"]},
+                                 {"params": no_decay, "weight_decay": 0.0}], lr=recipe["lr"])
+    else:
+        opt = torch.optim.Adam(model.parameters(), lr=recipe["lr"], weight_decay=recipe["wd"])
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=recipe["lr"], total_steps=total,
+                                                pct_start=0.15, anneal_strategy="cos")
+    t0 = time.time()
+    step = 0
+    for ep in range(epochs):
+        model.train()
+        perm = torch.randperm(xtr.shape[0], generator=gen)
+        loss_sum, correct, seen = 0.0, 0, 0
+        te = time.time()
+        for i in range(0, xtr.shape[0], bs):
+            idx = perm[i:i + bs]
+            xb, yb = xtr[idx], ytr[idx]
+            if recipe.get("aug"):
+                xb = random_shift(xb, gen)
+            logits = model(xb)
+            loss = F.cross_entropy(logits, yb, label_smoothing=0.05)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            step += 1
+            loss_sum += loss.item() * yb.shape[0]
+            correct += (logits.argmax(1) == yb).sum().item()
+            seen += yb.shape[0]
+            if step % 100 == 0:
+                print(f"  [{name}] epoch {ep + 1}/{epochs} step {step}/{total} "
+                      f"loss {loss_sum / seen:.4f} train-acc {correct / seen:.4f} "
+                      f"lr {sched.get_last_lr()[0]:.2e} {time.time() - te:.0f}s", flush=True)
+        t1, t5 = evaluate(model, xte, yte)
+        print(f"  [{name}] epoch {ep + 1}/{epochs} done in {time.time() - te:.0f}s: "
+              f"train loss {loss_sum / seen:.4f} train-acc {correct / seen:.4f} "
+              f"test top-1 {t1:.4f} top-5 {t5:.4f}", flush=True)
+    model.eval()
+    return model, time.time() - t0
+
+
+# --------------------------------------------------------------------------------------------
+# Export
+# --------------------------------------------------------------------------------------------
+def export(model, recipe, path, bn_mode):
+    model.eval()
+    dummy = torch.zeros(2, 1, 28, 28)
+    # TrainingMode.EVAL runs torch's eval peephole pass, which folds BatchNorm into the preceding
+    # Conv. TrainingMode.PRESERVE with model.eval() exports inference-mode BatchNormalization nodes
+    # un-fused (the workbench must handle both; keeping them exercises BN kernels and BN folding).
+    mode = torch.onnx.TrainingMode.EVAL if bn_mode == "fold" else torch.onnx.TrainingMode.PRESERVE
+    import warnings
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*constant folding.*")
+        torch.onnx.export(
+            model, dummy, path, input_names=["input"], output_names=["logits"],
+            dynamic_axes={"input": {0: "N"}, "logits": {0: "N"}},
+            opset_version=recipe["opset"], do_constant_folding=True, training=mode)
+
+
+def finish_onnx(path, recipe, mean, std, top1, params, bn_mode):
+    m = onnx.load(path)
+    meta = {
+        "qwb.mean": f"{mean:.4f}",
+        "qwb.std": f"{std:.4f}",
+        "qwb.layout": "NCHW",
+        "qwb.scale": repr(SCALE),
+        "qwb.labels": ",".join(LABELS),
+        "qwb.dataset": "fashion-mnist",
+        "qwb.fp32_top1": f"{top1:.4f}",
+    }
+    del m.metadata_props[:]
+    for k, v in meta.items():
+        e = m.metadata_props.add()
+        e.key, e.value = k, v
+    bn = "BatchNormalization kept as nodes" if bn_mode == "keep" else "BatchNormalization folded into Conv"
+    m.doc_string = (f"{recipe['doc']} Input 'input' float32 [N,1,28,28] NCHW = (pixel/255 - {mean:.4f})"
+                    f" / {std:.4f}; output 'logits' [N,10]. {params} parameters; {bn}; "
+                    f"FP32 test top-1 {top1:.4f} (PyTorch, 10k Fashion-MNIST test images).")
+    # producer_name / producer_version stay as written by torch.onnx ("pytorch", torch version).
+    onnx.checker.check_model(m, full_check=True)
+    onnx.save(m, path)
+    onnx.checker.check_model(path, full_check=True)
+    return m
+
+
+def op_counts(m):
+    counts = {}
+    for n in m.graph.node:
+        counts[n.op_type] = counts.get(n.op_type, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--models", default="", help="comma-separated substrings; train only matching "
+                    f"models (available: {', '.join(MODELS)})")
+    ap.add_argument("--quick", action="store_true", help="smoke test: 1 epoch on 5k training samples; "
+                    "output goes to /tmp/qwb_samples_quick unless --out is given")
+    ap.add_argument("--epochs", type=int, default=0, help="override the epoch count of every model")
+    ap.add_argument("--out", default="", help="output directory (default resources/samples)")
+    ap.add_argument("--bn", choices=["keep", "fold"], default="keep",
+                    help="keep BatchNormalization nodes (default) or let torch fold them into Conv")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+
+    out = args.out or ("/tmp/qwb_samples_quick" if args.quick else os.path.join(REPO, "resources", "samples"))
+    os.makedirs(out, exist_ok=True)
+    wanted = [s.strip() for s in args.models.split(",") if s.strip()]
+    names = [n for n in MODELS if not wanted or any(w in n for w in wanted)]
+    if not names:
+        sys.exit(f"no model matches --models {args.models!r}; available: {', '.join(MODELS)}")
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(SEED)
+    np.random.seed(SEED)
+    torch.use_deterministic_algorithms(True)
+    print(f"torch {torch.__version__}, onnx {onnx.__version__}, threads {torch.get_num_threads()}, "
+          f"output {out}", flush=True)
+
+    xtr_u8, ytr_np, xte_u8, yte_np = load_fashion_mnist()
+    pix = xtr_u8.astype(np.float64) * SCALE
+    mean_c, std_c = float(pix.mean()), float(pix.std())
+    mean, std = round(mean_c, 4), round(std_c, 4)
+    print(f"train set: mean {mean_c:.6f} std {std_c:.6f} -> using mean {mean:.4f} std {std:.4f}", flush=True)
+    xtr, xte = normalize(xtr_u8, mean, std), normalize(xte_u8, mean, std)
+    ytr, yte = torch.from_numpy(ytr_np.astype(np.int64)), torch.from_numpy(yte_np.astype(np.int64))
+    if args.quick:
+        xtr, ytr = xtr[:5000], ytr[:5000]
+
+    summary = []
+    for name in names:
+        recipe = MODELS[name]
+        epochs = 1 if args.quick else (args.epochs or recipe["epochs"])
+        print(f"== {name}: {recipe['cls'].__name__}, {epochs} epochs, {xtr.shape[0]} samples", flush=True)
+        model, secs = train(name, recipe, xtr, ytr, xte, yte, epochs)
+        params = sum(p.numel() for p in model.parameters())
+        top1, top5 = evaluate(model, xte, yte)
+        with torch.no_grad():
+            first8 = model(xte[:8])
+        path = os.path.join(out, name + ".onnx")
+        export(model, recipe, path, args.bn)
+        m = finish_onnx(path, recipe, mean, std, top1, params, args.bn)
+        size = os.path.getsize(path)
+        with open(path, "rb") as f:
+            sha = hashlib.sha256(f.read()).hexdigest()
+        ops = op_counts(m)
+        expected = {
+            "model": name + ".onnx",
+            "sha256": sha,
+            "architecture": recipe["cls"].__doc__.split("\n")[0].strip(),
+            "opset": recipe["opset"],
+            "parameters": params,
+            "dataset": "fashion-mnist",
+            "test_samples": int(xte.shape[0]),
+            "preprocessing": {"scale": SCALE, "mean": mean, "std": std, "layout": "NCHW"},
+            "fp32_top1": round(top1, 6),
+            "fp32_top5": round(top5, 6),
+            "first8": {
+                "labels": yte[:8].tolist(),
+                "predictions": first8.argmax(1).tolist(),
+                "logits": [[float(f"{v:.7g}") for v in row] for row in first8.tolist()],
+            },
+            "training": {"epochs": epochs, "train_samples": int(xtr.shape[0]), "seconds": round(secs, 1),
+                         "threads": args.threads, "torch": torch.__version__, "seed": SEED,
+                         "batch_norm": args.bn},
+            "op_counts": ops,
+        }
+        with open(os.path.join(out, name + ".expected.json"), "w") as f:
+            json.dump(expected, f, indent=1)
+            f.write("\n")
+        print(f"== {name}: top-1 {top1:.4f} top-5 {top5:.4f}, {params} params, {size} bytes, "
+              f"trained in {secs:.0f}s\n   ops: {ops}", flush=True)
+        if size >= MAX_ONNX_BYTES:
+            print(f"WARNING: {path} is {size} bytes (limit {MAX_ONNX_BYTES})", flush=True)
+        summary.append((name, top1, top5, params, size, secs))
+
+    print("\nname            top1    top5    params   bytes     train_s")
+    for name, t1, t5, p, s, secs in summary:
+        print(f"{name:15s} {t1:.4f}  {t5:.4f}  {p:7d}  {s:8d}  {secs:7.0f}")
+
+
+if __name__ == "__main__":
+    main()
