@@ -1,1 +1,274 @@
-int main() { return 0; }
+// qwb-cli: the headless Quantization Workbench. Thin: parses arguments, calls the engine,
+// prints text or JSON. Exit codes: 0 ok, 2 bad input (model, data, options), 1 internal error.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "qwb/data.h"
+#include "qwb/eval.h"
+#include "qwb/executor.h"
+#include "qwb/model.h"
+#include "qwb/tensor_io.h"
+#include "qwb/version.h"
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+int exit_code(const qwb::Status& s) {
+  switch (s.code()) {
+    case qwb::StatusCode::kOk: return 0;
+    case qwb::StatusCode::kInternal: return 1;
+    case qwb::StatusCode::kCancelled: return 3;
+    default: return 2;
+  }
+}
+
+int fail(const qwb::Status& s) {
+  std::cerr << "error: " << s.message() << "\n";
+  return exit_code(s);
+}
+
+std::string human(double v) {
+  const char* units[] = {"", "K", "M", "G", "T"};
+  int u = 0;
+  while (std::abs(v) >= 1000 && u < 4) { v /= 1000; ++u; }
+  return u == 0 ? fmt::format("{:.0f}", v) : fmt::format("{:.2f} {}", v, units[u]);
+}
+
+json value_json(const qwb::ValueInfo& v) {
+  json shape = json::array();
+  for (const auto& d : v.dims) shape.push_back(d.known() ? json(d.value) : json(d.param.empty() ? "?" : d.param));
+  return {{"name", v.name}, {"dtype", qwb::dtype_name(v.dtype)}, {"shape", v.has_shape ? shape : json(nullptr)}};
+}
+
+std::vector<float> parse_float_list(const std::string& s) {
+  std::vector<float> v;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) v.push_back(std::stof(item));
+  return v;
+}
+
+int cmd_inspect(const std::string& path, bool as_json) {
+  auto model = qwb::Model::load(path);
+  if (!model) return fail(model.status());
+  const auto& s = model->summary();
+  if (as_json) {
+    json j;
+    j["path"] = s.path;
+    j["producer"] = s.producer;
+    j["ir_version"] = s.ir_version;
+    j["opset"] = s.opset;
+    j["opsets"] = s.opsets;
+    j["nodes"] = s.nodes.size();
+    j["parameters"] = s.parameters;
+    j["parameter_bytes"] = s.parameter_bytes;
+    j["macs"] = s.macs;
+    j["architecture"] = s.architecture;
+    j["architecture_reason"] = s.architecture_reason;
+    j["inputs"] = json::array();
+    for (const auto& v : s.inputs) j["inputs"].push_back(value_json(v));
+    j["outputs"] = json::array();
+    for (const auto& v : s.outputs) j["outputs"].push_back(value_json(v));
+    j["ops"] = s.op_counts;
+    j["unsupported_ops"] = s.unsupported_ops;
+    j["metadata"] = s.metadata;
+    j["notices"] = s.notices;
+    j["layers"] = json::array();
+    for (const auto& n : s.nodes) {
+      j["layers"].push_back({{"name", n.name}, {"op", n.op_type}, {"input_shapes", n.input_shapes},
+                             {"output_shapes", n.output_shapes}, {"parameters", n.parameters}, {"macs", n.macs}});
+    }
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "Model:        " << s.path << "\n";
+  std::cout << "Producer:     " << s.producer << ", IR " << s.ir_version << ", opset " << s.opset << "\n";
+  std::cout << "Architecture: " << s.architecture << " (" << s.architecture_reason << ")\n";
+  std::cout << "Parameters:   " << human(static_cast<double>(s.parameters)) << " (" << s.parameter_bytes << " bytes)\n";
+  std::cout << "MACs:         " << human(static_cast<double>(s.macs)) << " (batch 1)\n";
+  for (const auto& v : s.inputs) std::cout << "Input:        " << v.name << " " << qwb::dtype_name(v.dtype) << " " << v.shape_str() << "\n";
+  for (const auto& v : s.outputs) std::cout << "Output:       " << v.name << " " << qwb::dtype_name(v.dtype) << " " << v.shape_str() << "\n";
+  std::cout << "Ops:         ";
+  for (const auto& [op, c] : s.op_counts) std::cout << " " << op << " x" << c;
+  std::cout << "\nUnsupported:  " << (s.unsupported_ops.empty() ? "none" : "");
+  for (const auto& u : s.unsupported_ops) std::cout << u << "; ";
+  std::cout << "\n";
+  for (const auto& n : s.notices) std::cout << "Notice:       " << n << "\n";
+  std::cout << fmt::format("\n{:>4}  {:<32} {:<18} {:<22} {:>10} {:>12}\n", "#", "name", "op", "output shape", "params", "MACs");
+  int i = 0;
+  for (const auto& n : s.nodes) {
+    std::string name = n.name.size() > 32 ? n.name.substr(0, 29) + "..." : n.name;
+    std::cout << fmt::format("{:>4}  {:<32} {:<18} {:<22} {:>10} {:>12}\n", i++, name, n.op_type,
+                             n.output_shapes.empty() ? "" : n.output_shapes[0], n.parameters, n.macs);
+  }
+  return 0;
+}
+
+int cmd_run(const std::string& path, const std::vector<std::string>& input_args, const std::string& outdir, int threads) {
+  auto loaded = qwb::Model::load(path);
+  if (!loaded) return fail(loaded.status());
+  auto model = std::make_shared<const qwb::Model>(std::move(*loaded));
+  auto session = qwb::Session::create(model, {.threads = threads});
+  if (!session) return fail(session.status());
+  qwb::TensorMap inputs;
+  for (const auto& arg : input_args) {
+    std::string name, file;
+    auto eq = arg.find('=');
+    if (eq == std::string::npos) {
+      if (model->graph().inputs.size() != 1) {
+        return fail(qwb::invalid_argument("--input '" + arg + "': the model has " +
+                                          std::to_string(model->graph().inputs.size()) + " inputs; use NAME=FILE.npy"));
+      }
+      name = model->graph().inputs[0].name;
+      file = arg;
+    } else {
+      name = arg.substr(0, eq);
+      file = arg.substr(eq + 1);
+    }
+    auto t = qwb::read_npy(file);
+    if (!t) return fail(t.status());
+    // float64 arrays (numpy's default) are accepted for float32 inputs.
+    for (const auto& vi : model->graph().inputs) {
+      if (vi.name == name && vi.dtype == qwb::DType::kFloat32 && t->dtype() == qwb::DType::kFloat64) *t = t->cast(qwb::DType::kFloat32);
+    }
+    inputs[name] = *t;
+  }
+  auto out = session->run(inputs);
+  if (!out) return fail(out.status());
+  std::error_code ec;
+  fs::create_directories(outdir, ec);
+  if (ec) return fail(qwb::io_error("--outdir '" + outdir + "': cannot create directory: " + ec.message()));
+  for (const auto& o : model->graph().outputs) {
+    qwb::Tensor t = out->at(o.name);
+    if (qwb::dtype_is_float(t.dtype()) && t.dtype() != qwb::DType::kFloat32) t = t.cast(qwb::DType::kFloat32);
+    std::string file_name = o.name;
+    for (char& c : file_name) if (c == '/' || c == '\\' || c == ':') c = '_';
+    std::string file = (fs::path(outdir) / (file_name + ".npy")).string();
+    qwb::Status st = qwb::write_npy(file, t);
+    if (!st) return fail(st);
+    std::cout << o.name << " " << qwb::dtype_name(t.dtype()) << " " << qwb::shape_str(t.shape()) << " -> " << file << "\n";
+  }
+  return 0;
+}
+
+struct EvalArgs {
+  std::string model, data, mean, stddev;
+  int64_t limit = -1, batch = 64;
+  int threads = 0;
+  bool json = false;
+};
+
+int cmd_evaluate(const EvalArgs& a) {
+  auto loaded = qwb::Model::load(a.model);
+  if (!loaded) return fail(loaded.status());
+  auto model = std::make_shared<const qwb::Model>(std::move(*loaded));
+  auto session = qwb::Session::create(model, {.threads = a.threads});
+  if (!session) return fail(session.status());
+  qwb::DatasetOptions opt;
+  opt.preprocess = qwb::Preprocess::from_metadata(model->summary().metadata);
+  try {
+    if (!a.mean.empty()) { opt.preprocess.mean = parse_float_list(a.mean); opt.preprocess.apply_to_float = true; }
+    if (!a.stddev.empty()) { opt.preprocess.stddev = parse_float_list(a.stddev); opt.preprocess.apply_to_float = true; }
+  } catch (const std::exception&) {
+    return fail(qwb::invalid_argument("--mean/--std must be comma-separated numbers"));
+  }
+  opt.limit = a.limit;
+  auto data = qwb::load_dataset(a.data, opt);
+  if (!data) return fail(data.status());
+  const bool tty = !a.json && isatty(2);
+  qwb::FunctionProgress progress([&](int64_t done, int64_t total, const std::string& msg) {
+    if (tty) std::cerr << "\r" << msg << " " << done << "/" << total << std::flush;
+    return true;
+  });
+  auto r = qwb::evaluate(*session, *data, {.batch = a.batch, .output = ""}, progress);
+  if (tty) std::cerr << "\n";
+  if (!r) return fail(r.status());
+  const auto& m = r->metrics;
+  if (a.json) {
+    json j;
+    j["model"] = a.model;
+    j["data"] = a.data;
+    j["preprocess"] = data->preprocess().describe();
+    j["samples"] = m.samples;
+    j["top1"] = m.top1;
+    j["top5"] = m.top5;
+    j["macro_f1"] = m.macro_f1;
+    j["weighted_f1"] = m.weighted_f1;
+    j["seconds"] = r->seconds;
+    j["samples_per_second"] = r->seconds > 0 ? static_cast<double>(m.samples) / r->seconds : 0.0;
+    j["threads"] = session->threads();
+    j["batch"] = a.batch;
+    j["per_class"] = json::array();
+    for (const auto& c : m.per_class)
+      j["per_class"].push_back({{"precision", c.precision}, {"recall", c.recall}, {"f1", c.f1}, {"support", c.support}});
+    j["confusion"] = m.confusion;
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << fmt::format("{}: {} samples of {} ({})\n", a.model, m.samples, a.data, data->preprocess().describe());
+    std::cout << fmt::format("top-1 {:.2f}%  top-5 {:.2f}%  macro-F1 {:.4f}  weighted-F1 {:.4f}  ({:.2f} s, {:.0f} samples/s, {} threads)\n",
+                             100 * m.top1, 100 * m.top5, m.macro_f1, m.weighted_f1, r->seconds,
+                             r->seconds > 0 ? static_cast<double>(m.samples) / r->seconds : 0.0, session->threads());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"qwb-cli: Quantization Workbench (headless). Loads ONNX models, runs and evaluates them."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("qwb-cli ") + qwb::version() + " (commit " + qwb::git_commit() + ")\n" +
+                                        qwb::library_versions());
+
+  std::string model_path;
+  bool as_json = false;
+  auto* inspect = app.add_subcommand("inspect", "Summary and layer table of a model");
+  inspect->add_option("model", model_path, "ONNX model file")->required();
+  inspect->add_flag("--json", as_json, "Print JSON");
+
+  std::vector<std::string> run_inputs;
+  std::string outdir;
+  int threads = 0;
+  auto* run = app.add_subcommand("run", "Run a model on .npy inputs; write every output as OUTDIR/<name>.npy");
+  run->add_option("model", model_path, "ONNX model file")->required();
+  run->add_option("--input,-i", run_inputs, "NAME=FILE.npy (or FILE.npy for a single-input model)")->required();
+  run->add_option("--outdir,-o", outdir, "Directory for the outputs")->required();
+  run->add_option("--threads,-t", threads, "Threads (default: all cores)");
+
+  EvalArgs ev;
+  auto* evaluate = app.add_subcommand("evaluate", "Accuracy of a classifier on a labelled dataset");
+  evaluate->add_option("model", ev.model, "ONNX model file")->required();
+  evaluate->add_option("--data,-d", ev.data,
+                       "fashion-mnist:test | fashion-mnist:train | idx:IMAGES[,LABELS] | npy:FILE[,LABELS]")->required();
+  evaluate->add_option("--limit", ev.limit, "Use only the first N samples");
+  evaluate->add_option("--batch,-b", ev.batch, "Batch size")->capture_default_str();
+  evaluate->add_option("--threads,-t", ev.threads, "Threads (default: all cores)");
+  evaluate->add_option("--mean", ev.mean, "Per-channel mean after scaling to [0,1], e.g. 0.485,0.456,0.406 (default: model metadata qwb.mean)");
+  evaluate->add_option("--std", ev.stddev, "Per-channel std (default: model metadata qwb.std)");
+  evaluate->add_flag("--json", ev.json, "Print JSON");
+
+  auto* ops = app.add_subcommand("ops", "List the ops the executor supports");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  if (*inspect) return cmd_inspect(model_path, as_json);
+  if (*run) return cmd_run(model_path, run_inputs, outdir, threads);
+  if (*evaluate) return cmd_evaluate(ev);
+  if (*ops) {
+    for (const auto& op : qwb::supported_ops()) std::cout << op << "\n";
+    return 0;
+  }
+  return 2;
+}

@@ -137,15 +137,14 @@ class FmnistDWRes(nn.Module):
         R6, HS = nn.ReLU6, nn.Hardswish
         self.stem = nn.Sequential(nn.Conv2d(1, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU6())
         self.blocks = nn.Sequential(
-            InvertedResidual(16, 16, 1, 3, R6),   # 28x28
-            InvertedResidual(16, 24, 2, 4, R6),   # 14x14
-            InvertedResidual(24, 24, 1, 4, R6),
-            InvertedResidual(24, 40, 2, 4, HS),   # 7x7
-            InvertedResidual(40, 40, 1, 4, HS),
-            InvertedResidual(40, 40, 1, 4, HS))
-        self.head = nn.Sequential(nn.Conv2d(40, 160, 1, bias=False), nn.BatchNorm2d(160), nn.Hardswish())
+            InvertedResidual(16, 24, 2, 3, R6),   # 28x28 -> 14x14
+            InvertedResidual(24, 24, 1, 4, R6),   # 14x14, residual
+            InvertedResidual(24, 32, 2, 4, HS),   # 14x14 -> 7x7
+            InvertedResidual(32, 32, 1, 4, HS),   # 7x7, residual
+            InvertedResidual(32, 32, 1, 4, HS))   # 7x7, residual
+        self.head = nn.Sequential(nn.Conv2d(32, 128, 1, bias=False), nn.BatchNorm2d(128), nn.Hardswish())
         self.pool = nn.AdaptiveAvgPool2d(1)
-        self.fc = nn.Linear(160, num_classes)
+        self.fc = nn.Linear(128, num_classes)
 
     def forward(self, x):
         x = self.head(self.blocks(self.stem(x)))
@@ -207,16 +206,16 @@ class FmnistViT(nn.Module):
 # name -> recipe
 MODELS = {
     "fmnist_cnn": dict(
-        cls=FmnistCNN, opset=13, epochs=4, opt="adam", lr=2e-3, wd=1e-4, aug=True,
+        cls=FmnistCNN, opset=13, epochs=4, opt="adam", lr=2e-3, wd=1e-4, aug=True, channels_last=True,
         doc="Fashion-MNIST CNN: 4x Conv3x3-BatchNorm-ReLU (32,32,64,64), 2 MaxPool, "
             "Linear(3136->128)-ReLU-Dropout-Linear(128->10). Trained by tools/train_samples.py."),
     "fmnist_dwres": dict(
-        cls=FmnistDWRes, opset=13, epochs=8, opt="adam", lr=4e-3, wd=1e-4, aug=True,
-        doc="Fashion-MNIST MobileNetV2-style net: stem Conv-BN-ReLU6, 6 inverted residual blocks "
+        cls=FmnistDWRes, opset=13, epochs=6, opt="adam", lr=4e-3, wd=1e-4, aug=True, channels_last=True,
+        doc="Fashion-MNIST MobileNetV2-style net: stem Conv-BN-ReLU6, 5 inverted residual blocks "
             "(1x1 expand, 3x3 depthwise, 1x1 project, residual Add; ReLU6 then Hardswish), "
-            "1x1 head conv, GlobalAveragePool, Linear(160->10). Trained by tools/train_samples.py."),
+            "1x1 head conv, GlobalAveragePool, Linear(128->10). Trained by tools/train_samples.py."),
     "fmnist_vit": dict(
-        cls=FmnistViT, opset=17, epochs=12, opt="adamw", lr=2e-3, wd=0.05, aug=True,
+        cls=FmnistViT, opset=17, epochs=8, opt="adamw", lr=2e-3, wd=0.05, aug=True,
         doc="Fashion-MNIST tiny vision transformer: 4x4 patch embedding (Conv), cls token, learned "
             "position embedding, 4 pre-LN encoder layers (dim 64, 4 heads, MLP 128, GELU), "
             "LayerNormalization, Linear(64->10). Opset 17. Trained by tools/train_samples.py."),
@@ -226,26 +225,27 @@ MODELS = {
 # --------------------------------------------------------------------------------------------
 # Training / evaluation
 # --------------------------------------------------------------------------------------------
-def random_shift(x, gen, pad=2):
-    """Random translation by up to `pad` pixels (zero = background after normalisation is not 0,
-    so pad with the normalised value of a black pixel) and horizontal flip."""
+def augment(x, gen, pad=2):
+    """Per-sample random translation by up to `pad` pixels (padding with the normalised value of
+    a black pixel) and random horizontal flip."""
     B = x.shape[0]
-    bg = float(x.min())
-    xp = F.pad(x, (pad, pad, pad, pad), value=bg)
-    dx = torch.randint(0, 2 * pad + 1, (1,), generator=gen).item()
-    dy = torch.randint(0, 2 * pad + 1, (1,), generator=gen).item()
-    out = xp[:, :, dy:dy + 28, dx:dx + 28]
+    xp = F.pad(x, (pad, pad, pad, pad), value=float(x.min()))
+    shift = torch.randint(0, (2 * pad + 1) ** 2, (B,), generator=gen)
+    out = torch.empty_like(x)
+    for s in shift.unique().tolist():
+        dy, dx = divmod(s, 2 * pad + 1)
+        sel = (shift == s).nonzero().squeeze(1)
+        out[sel] = xp[sel, :, dy:dy + 28, dx:dx + 28]
     flip = torch.rand(B, generator=gen) < 0.5
-    out = torch.where(flip.view(B, 1, 1, 1), out.flip(3), out)
-    return out.contiguous()
+    return torch.where(flip.view(B, 1, 1, 1), out.flip(3), out)
 
 
-def evaluate(model, x, y, bs=1000):
+def evaluate(model, x, y, bs=1000, memory_format=torch.contiguous_format):
     model.eval()
     top1 = top5 = 0
     with torch.no_grad():
         for i in range(0, x.shape[0], bs):
-            logits = model(x[i:i + bs])
+            logits = model(x[i:i + bs].contiguous(memory_format=memory_format))
             t5 = logits.topk(5, 1).indices
             yy = y[i:i + bs]
             top1 += (t5[:, 0] == yy).sum().item()
@@ -257,6 +257,9 @@ def evaluate(model, x, y, bs=1000):
 def train(name, recipe, xtr, ytr, xte, yte, epochs, bs=128):
     torch.manual_seed(SEED)
     model = recipe["cls"]()
+    # channels_last makes the oneDNN convolutions (and BN) on CPU about 2x faster to train.
+    mf = torch.channels_last if recipe.get("channels_last") else torch.contiguous_format
+    model = model.to(memory_format=mf)
     gen = torch.Generator().manual_seed(SEED + 1)
     steps_per_epoch = math.ceil(xtr.shape[0] / bs)
     total = epochs * steps_per_epoch
@@ -280,7 +283,8 @@ def train(name, recipe, xtr, ytr, xte, yte, epochs, bs=128):
             idx = perm[i:i + bs]
             xb, yb = xtr[idx], ytr[idx]
             if recipe.get("aug"):
-                xb = random_shift(xb, gen)
+                xb = augment(xb, gen)
+            xb = xb.contiguous(memory_format=mf)
             logits = model(xb)
             loss = F.cross_entropy(logits, yb, label_smoothing=0.05)
             opt.zero_grad(set_to_none=True)
@@ -295,11 +299,11 @@ def train(name, recipe, xtr, ytr, xte, yte, epochs, bs=128):
                 print(f"  [{name}] epoch {ep + 1}/{epochs} step {step}/{total} "
                       f"loss {loss_sum / seen:.4f} train-acc {correct / seen:.4f} "
                       f"lr {sched.get_last_lr()[0]:.2e} {time.time() - te:.0f}s", flush=True)
-        t1, t5 = evaluate(model, xte, yte)
+        t1, t5 = evaluate(model, xte, yte, memory_format=mf)
         print(f"  [{name}] epoch {ep + 1}/{epochs} done in {time.time() - te:.0f}s: "
               f"train loss {loss_sum / seen:.4f} train-acc {correct / seen:.4f} "
               f"test top-1 {t1:.4f} top-5 {t5:.4f}", flush=True)
-    model.eval()
+    model = model.to(memory_format=torch.contiguous_format).eval()
     return model, time.time() - t0
 
 
@@ -348,6 +352,17 @@ def finish_onnx(path, recipe, mean, std, top1, params, bn_mode):
     return m
 
 
+def blas_library():
+    """The BLAS shared library torch loaded (Debian's python3-torch uses the libblas.so.3
+    alternative; reference BLAS makes Linear/MatMul training ~6x slower than OpenBLAS)."""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.lower() and ".so" in line}
+        return ", ".join(sorted(os.path.realpath(p) for p in libs)) or "unknown"
+    except OSError:
+        return "unknown"
+
+
 def op_counts(m):
     counts = {}
     for n in m.graph.node:
@@ -380,7 +395,7 @@ def main():
     np.random.seed(SEED)
     torch.use_deterministic_algorithms(True)
     print(f"torch {torch.__version__}, onnx {onnx.__version__}, threads {torch.get_num_threads()}, "
-          f"output {out}", flush=True)
+          f"output {out}\nBLAS: {blas_library()}", flush=True)
 
     xtr_u8, ytr_np, xte_u8, yte_np = load_fashion_mnist()
     pix = xtr_u8.astype(np.float64) * SCALE
@@ -427,6 +442,7 @@ def main():
             },
             "training": {"epochs": epochs, "train_samples": int(xtr.shape[0]), "seconds": round(secs, 1),
                          "threads": args.threads, "torch": torch.__version__, "seed": SEED,
+                         "blas": os.path.basename(blas_library()),
                          "batch_norm": args.bn},
             "op_counts": ops,
         }

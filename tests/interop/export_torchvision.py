@@ -15,9 +15,12 @@ For every model it writes
     DIR/torch_<model>.npy           with --torch-ref: PyTorch's own logits for that input
 
 Weights are random (weights=None, torch.manual_seed(seed) right before the model is built, so a
-model's weights do not depend on which other models are in the list) and the model is in eval
-mode. A model whose .onnx exists with the same opset, seed and library versions is not exported
-again; the input and the PyTorch reference are likewise cached by seed.
+model's weights do not depend on which other models are in the list), then made "realistic" by
+make_realistic() (no all-zero tensors, random norm affine parameters, BatchNorm statistics
+re-estimated on random data: fresh torchvision init gives logits that are exactly 0 for ViT and
+~1e-9..1e-14 for MobileNetV2/EfficientNet), and the model is in eval mode. A model whose .onnx
+exists with the same opset, seed, recipe and library versions is not exported again; the input
+and the PyTorch reference are likewise cached by seed.
 
 --small swaps each family for a cheaper member (see SMALL below) to save CI time. Any other
 torchvision classification model name, or one of the custom names in CUSTOM, is accepted too.
@@ -59,6 +62,57 @@ CUSTOM = {
 }
 
 INPUT_SHAPE = (1, 3, 224, 224)
+
+# Bump when the weight recipe below changes: it is part of the cache key.
+RECIPE = 2
+
+
+def make_realistic(model, seed):
+    """Turn torchvision's fresh init into weights whose activations neither vanish nor explode, so
+    that the logits are a meaningful test signal:
+
+    - torchvision zero-initialises some tensors (ViT's classifier head: its logits would be
+      exactly 0; biases; ViT's class token): zero weights get N(0, 1/fan_in), zero biases and other
+      zero parameters small normal values;
+    - norm layers get random affine parameters (gamma ~ U(0.5, 1.5), beta ~ N(0, 0.2)) so that a
+      kernel or fusion that drops gamma or beta is caught;
+    - BatchNorm running statistics (fresh: mean 0, var 1, which makes activations shrink or blow
+      up layer after layer in eval mode) are re-estimated on one random batch of 16, as one
+      recalibrates BN after changing weights.
+    """
+    nn = torch.nn
+    g = torch.Generator().manual_seed(seed * 1000003 + 17)
+    norm_types = (nn.modules.batchnorm._BatchNorm, nn.LayerNorm, nn.GroupNorm)
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, norm_types):
+                if getattr(m, "weight", None) is not None:
+                    m.weight.uniform_(0.5, 1.5, generator=g)
+                if getattr(m, "bias", None) is not None:
+                    m.bias.normal_(0.0, 0.2, generator=g)
+            elif isinstance(m, (nn.Linear, nn.Conv2d)):
+                if not m.weight.any():
+                    m.weight.normal_(0.0, m.weight[0].numel() ** -0.5, generator=g)
+                if m.bias is not None and not m.bias.any():
+                    m.bias.normal_(0.0, 0.1, generator=g)
+        for p in model.parameters():
+            if p.numel() > 0 and not p.any():
+                p.normal_(0.0, 0.02, generator=g)
+
+    bns = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    model.eval()
+    if bns:
+        saved = [m.momentum for m in bns]
+        for m in bns:
+            m.reset_running_stats()
+            m.momentum = None  # cumulative average
+            m.train()
+        with torch.no_grad():
+            model(torch.randn((16,) + INPUT_SHAPE[1:], generator=g))
+        for m, mom in zip(bns, saved):
+            m.momentum = mom
+        model.eval()
+    return model
 
 
 def build(name):
@@ -111,8 +165,8 @@ def export_one(name, out, opset, seed, torch_ref, force):
     input_meta_path = os.path.join(out, f"input_{name}.json")
     ref_path = os.path.join(out, f"torch_{name}.npy")
 
-    want = {"model": name, "opset": opset, "seed": seed, **versions()}
-    want_in = {"model": name, "seed": seed, "shape": list(INPUT_SHAPE), **versions()}
+    want = {"model": name, "opset": opset, "seed": seed, "recipe": RECIPE, **versions()}
+    want_in = {"model": name, "seed": seed, "recipe": RECIPE, "shape": list(INPUT_SHAPE), **versions()}
 
     have_model = (not force and os.path.exists(onnx_path) and read_json(meta_path) == want
                   and model_opset(onnx_path) == opset)
@@ -126,7 +180,7 @@ def export_one(name, out, opset, seed, torch_ref, force):
 
     t0 = time.monotonic()
     torch.manual_seed(seed)
-    model = build(name).eval()
+    model = make_realistic(build(name), seed)
     x_np = make_input(name, seed)
     x = torch.from_numpy(x_np)
 
@@ -135,9 +189,13 @@ def export_one(name, out, opset, seed, torch_ref, force):
         meta_in = dict(want_in)
         if torch_ref:
             # Same code path as the export below (grad enabled, see there).
-            y = model(x)
-            np.save(ref_path, y.detach().numpy().astype(np.float32))
+            y = model(x).detach().numpy().astype(np.float32)
+            np.save(ref_path, y)
             meta_in["torch_ref"] = True
+            meta_in["logits_std"] = float(y.std())
+            meta_in["logits_absmax"] = float(np.abs(y).max())
+            if not y.std() > 1e-3:
+                print(f"{name}: warning: degenerate logits (std {y.std():.3g})", file=sys.stderr)
         write_json(input_meta_path, meta_in)
 
     if not have_model:

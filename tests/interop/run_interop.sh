@@ -82,7 +82,7 @@ fi
 for opset in $opsets; do
     t0=$(now)
     "$py" "$here/export_torchvision.py" "${export_args[@]}" --opset "$opset" 2>&1 \
-        | grep -v -e TracerWarning -e 'assert condition, message' | sed 's/^/   export: /'
+        | grep --line-buffered -v -e TracerWarning -e 'assert condition, message' | sed 's/^/   export: /'
     echo "   export opset $opset: $(elapsed "$t0") s"
 done
 

@@ -1,0 +1,70 @@
+// qwb: the Quantization Workbench GUI.
+//
+//   qwb [MODEL.onnx] [--screenshot FILE.png]
+//
+// --screenshot renders the main window to FILE.png once the model has loaded (or right away
+// without a model) and exits: 0 when the PNG was written, 1 when it could not be written, 2 when
+// the model failed to load. Used for documentation and tests (QT_QPA_PLATFORM=offscreen works).
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+#include <cstdio>
+
+#include "qwb/ui/application.h"
+#include "qwb/ui/main_window.h"
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  qwb::ui::initApplication(app);
+
+  QCommandLineParser parser;
+  parser.setApplicationDescription(QCoreApplication::translate("main", "Quantization Workbench"));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  parser.addPositionalArgument(QStringLiteral("model"), QCoreApplication::translate("main", "ONNX model to open."),
+                               QStringLiteral("[MODEL.onnx]"));
+  const QCommandLineOption screenshotOption(
+      QStringLiteral("screenshot"),
+      QCoreApplication::translate("main", "Render the main window to <file> (PNG) after the model loaded, then exit."),
+      QCoreApplication::translate("main", "file"));
+  parser.addOption(screenshotOption);
+  parser.process(app);
+
+  const QStringList args = parser.positionalArguments();
+  if (args.size() > 1) {
+    std::fprintf(stderr, "%s\n", qPrintable(QCoreApplication::translate("main", "Only one model can be opened.")));
+    return 2;
+  }
+  const QString model = args.value(0);
+  const QString screenshot = parser.value(screenshotOption);
+
+  qwb::ui::MainWindow window;
+  window.show();
+
+  if (!screenshot.isEmpty()) {
+    auto shoot = [&window, screenshot] {
+      // Let pending layout and paint events settle before grabbing.
+      QTimer::singleShot(100, &window, [&window, screenshot] {
+        const bool saved = window.grab().save(screenshot, "PNG");
+        if (!saved) {
+          std::fprintf(stderr, "%s\n",
+                       qPrintable(QCoreApplication::translate("main", "Could not write %1").arg(screenshot)));
+        }
+        QCoreApplication::exit(saved ? 0 : 1);
+      });
+    };
+    if (model.isEmpty()) {
+      shoot();
+    } else {
+      QObject::connect(&window, &qwb::ui::MainWindow::modelLoaded, &window, shoot);
+      QObject::connect(&window, &qwb::ui::MainWindow::modelLoadFailed, &window,
+                       [](const QString&, const QString& message) {
+                         std::fprintf(stderr, "%s\n", qPrintable(message));
+                         QCoreApplication::exit(2);
+                       });
+    }
+  }
+  if (!model.isEmpty()) window.openModel(model);
+  return app.exec();
+}

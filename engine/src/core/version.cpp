@@ -1,0 +1,18 @@
+#include "qwb/version.h"
+
+#include <google/protobuf/stubs/common.h>
+#include <Eigen/Core>
+
+namespace qwb {
+
+const char* version() { return QWB_VERSION; }
+const char* git_commit() { return QWB_GIT_COMMIT; }
+
+std::string library_versions() {
+  return "ONNX 1.12 (libonnx, checker and shape inference up to opset 17)\n"
+         "protobuf " + google::protobuf::internal::VersionString(GOOGLE_PROTOBUF_VERSION) + "\n" +
+         "Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +
+         std::to_string(EIGEN_MINOR_VERSION) + "\n";
+}
+
+}  // namespace qwb

@@ -1,0 +1,172 @@
+// MainWindow end to end on the offscreen platform: background load of the sample model, the
+// layer table against the engine, sorting, filtering, and errors for bad files.
+// Expected values come from the engine itself (qwb::Model::load on the same file): the UI must
+// show exactly what the engine computed, one row per node.
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "qt_printers.h"
+#include "qwb/model.h"
+#include "qwb/ui/layer_table_model.h"
+#include "qwb/ui/main_window.h"
+#include "qwb/ui/model_summary_panel.h"
+#include "qwb/ui/model_view.h"
+#include "qwb/ui/op_count_model.h"
+#include "qwb/ui/project_explorer.h"
+
+namespace qwb::ui {
+namespace {
+
+const QString kModel = QStringLiteral(QWB_UI_TEST_MODEL);
+constexpr int kTimeoutMs = 60000;
+
+// Opens `path` and waits for the load; true when it succeeded.
+bool openAndWait(MainWindow& w, const QString& path) {
+  QSignalSpy loaded(&w, &MainWindow::modelLoaded);
+  QSignalSpy failed(&w, &MainWindow::modelLoadFailed);
+  w.openModel(path);
+  EXPECT_TRUE(w.isLoading());
+  EXPECT_TRUE(QTest::qWaitFor([&] { return !loaded.isEmpty() || !failed.isEmpty(); }, kTimeoutMs));
+  EXPECT_FALSE(w.isLoading());
+  return !loaded.isEmpty();
+}
+
+QMessageBox* visibleMessageBox(const QWidget& w) {
+  for (QMessageBox* box : w.findChildren<QMessageBox*>()) {
+    if (box->isVisible()) return box;
+  }
+  return nullptr;
+}
+
+class MainWindowTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto m = Model::load(kModel.toStdString());
+    ASSERT_TRUE(m) << m.status().message();
+    engine_ = new ModelSummary(m->summary());
+  }
+  static void TearDownTestSuite() { delete engine_; }
+
+  void SetUp() override {
+    ASSERT_TRUE(QFile::exists(kModel)) << kModel.toStdString();
+    window_.show();
+    ASSERT_TRUE(openAndWait(window_, kModel));
+    view_ = window_.modelView();
+  }
+
+  static ModelSummary* engine_;
+  MainWindow window_;
+  ModelView* view_ = nullptr;
+};
+ModelSummary* MainWindowTest::engine_ = nullptr;
+
+TEST_F(MainWindowTest, LayerTableHasOneRowPerEngineNode) {
+  const LayerTableModel* layers = view_->layerModel();
+  ASSERT_EQ(layers->rowCount(), static_cast<int>(engine_->nodes.size()));
+  ASSERT_EQ(view_->layerProxy()->rowCount(), layers->rowCount());
+  ASSERT_GT(layers->rowCount(), 1);
+  for (int r = 0; r < layers->rowCount(); ++r) {
+    const NodeSummary& n = engine_->nodes[static_cast<size_t>(r)];
+    EXPECT_EQ(layers->index(r, LayerTableModel::kName).data().toString().toStdString(), n.name);
+    EXPECT_EQ(layers->index(r, LayerTableModel::kOpType).data().toString().toStdString(), n.op_type);
+    EXPECT_EQ(layers->index(r, LayerTableModel::kMacs).data(LayerTableModel::kSortRole).toLongLong(), n.macs);
+  }
+}
+
+TEST_F(MainWindowTest, SummaryShowsEngineFacts) {
+  const ModelSummaryPanel* panel = view_->summaryPanel();
+  EXPECT_EQ(panel->field("path")->text(), QString::fromStdString(engine_->path));
+  EXPECT_EQ(panel->field("opset")->text().section(' ', 0, 0), QString::number(engine_->opset));
+  // fmnist_cnn is a convolutional network by construction.
+  EXPECT_TRUE(panel->field("architecture")->text().startsWith("CNN")) << panel->field("architecture")->text().toStdString();
+  EXPECT_FALSE(panel->field("inputs")->text().isEmpty());
+  // Op counts add up to the node count.
+  const OpCountModel* ops = view_->opCountModel();
+  int total = 0;
+  for (int r = 0; r < ops->rowCount(); ++r) total += ops->index(r, OpCountModel::kCount).data().toInt();
+  EXPECT_EQ(total, static_cast<int>(engine_->nodes.size()));
+  EXPECT_TRUE(window_.projectExplorer()->models().contains(kModel));
+  EXPECT_EQ(MainWindow::recentModels().value(0), kModel);
+}
+
+TEST_F(MainWindowTest, SortingByMacsOrdersRowsNumerically) {
+  QTableView* table = view_->layerTable();
+  table->sortByColumn(LayerTableModel::kMacs, Qt::DescendingOrder);
+  const QAbstractItemModel* shown = table->model();
+  ASSERT_EQ(shown->rowCount(), static_cast<int>(engine_->nodes.size()));
+  std::vector<int64_t> macs;
+  for (int r = 0; r < shown->rowCount(); ++r) {
+    macs.push_back(shown->index(r, LayerTableModel::kMacs).data(LayerTableModel::kSortRole).toLongLong());
+  }
+  std::vector<int64_t> expected;
+  for (const NodeSummary& n : engine_->nodes) expected.push_back(n.macs);
+  std::sort(expected.begin(), expected.end(), std::greater<>());
+  EXPECT_EQ(macs, expected);
+  EXPECT_GT(macs.front(), 0);
+}
+
+TEST_F(MainWindowTest, FilterReducesRowsToMatchingNameOrOpType) {
+  // Filter by the op type of the first node; expected rows: nodes whose name or op type
+  // contains it (case-insensitive).
+  const QString needle = QString::fromStdString(engine_->nodes.front().op_type).toLower();
+  int expected = 0;
+  for (const NodeSummary& n : engine_->nodes) {
+    expected += QString::fromStdString(n.name).contains(needle, Qt::CaseInsensitive) ||
+                QString::fromStdString(n.op_type).contains(needle, Qt::CaseInsensitive);
+  }
+  ASSERT_LT(expected, static_cast<int>(engine_->nodes.size())) << "needle matches every node";
+  view_->filterEdit()->setText(needle);
+  EXPECT_EQ(view_->layerProxy()->rowCount(), expected);
+  EXPECT_GT(view_->layerProxy()->rowCount(), 0);
+  view_->filterEdit()->setText("no layer has this name");
+  EXPECT_EQ(view_->layerProxy()->rowCount(), 0);
+  view_->filterEdit()->clear();
+  EXPECT_EQ(view_->layerProxy()->rowCount(), static_cast<int>(engine_->nodes.size()));
+}
+
+TEST_F(MainWindowTest, InvalidFileShowsErrorAndKeepsCurrentModel) {
+  QTemporaryDir dir;
+  ASSERT_TRUE(dir.isValid());
+  const QString bad = dir.filePath("not_a_model.onnx");
+  {
+    QFile f(bad);
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+    f.write("this is not a protobuf \xff\xfe\x00\x01 at all", 32);
+  }
+  QSignalSpy failed(&window_, &MainWindow::modelLoadFailed);
+  EXPECT_FALSE(openAndWait(window_, bad));
+  ASSERT_EQ(failed.size(), 1);
+  const QString message = failed.at(0).at(1).toString();
+  EXPECT_TRUE(message.contains("not_a_model.onnx")) << message.toStdString();
+
+  QMessageBox* box = visibleMessageBox(window_);
+  ASSERT_NE(box, nullptr);
+  EXPECT_EQ(box->informativeText(), message);
+  box->close();
+
+  // The previously loaded model stays on screen.
+  EXPECT_EQ(view_->layerModel()->rowCount(), static_cast<int>(engine_->nodes.size()));
+  EXPECT_NE(view_->model(), nullptr);
+}
+
+TEST_F(MainWindowTest, MissingFileShowsError) {
+  QSignalSpy failed(&window_, &MainWindow::modelLoadFailed);
+  EXPECT_FALSE(openAndWait(window_, "/nonexistent/dir/missing.onnx"));
+  ASSERT_EQ(failed.size(), 1);
+  EXPECT_TRUE(failed.at(0).at(1).toString().contains("missing.onnx")) << failed.at(0).at(1).toString().toStdString();
+  QMessageBox* box = visibleMessageBox(window_);
+  ASSERT_NE(box, nullptr);
+  box->close();
+}
+
+}  // namespace
+}  // namespace qwb::ui

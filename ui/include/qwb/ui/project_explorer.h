@@ -1,0 +1,27 @@
+// ProjectExplorer: the project tree (Models, Datasets, Runs). For now it lists the opened model;
+// datasets and runs arrive with the project file.
+#pragma once
+
+#include <QTreeWidget>
+
+namespace qwb::ui {
+
+class ProjectExplorer : public QTreeWidget {
+  Q_OBJECT
+
+ public:
+  explicit ProjectExplorer(QWidget* parent = nullptr);
+
+  // Adds the model (or selects it when it is already listed).
+  void addModel(const QString& path);
+  // Paths of the listed models.
+  QStringList models() const;
+
+ signals:
+  void modelActivated(const QString& path);
+
+ private:
+  QTreeWidgetItem* models_;
+};
+
+}  // namespace qwb::ui

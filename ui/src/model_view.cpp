@@ -1,0 +1,127 @@
+#include "qwb/ui/model_view.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+#include "qwb/model.h"
+#include "qwb/ui/layer_table_model.h"
+#include "qwb/ui/model_summary_panel.h"
+#include "qwb/ui/op_count_chart.h"
+#include "qwb/ui/op_count_model.h"
+
+namespace qwb::ui {
+
+namespace {
+
+QScrollArea* scrollable(QWidget* content) {
+  auto* area = new QScrollArea;
+  area->setWidget(content);
+  area->setWidgetResizable(true);
+  area->setFrameShape(QFrame::NoFrame);
+  return area;
+}
+
+}  // namespace
+
+ModelView::ModelView(QWidget* parent)
+    : QWidget(parent),
+      layers_(new LayerTableModel(this)),
+      proxy_(new LayerFilterProxyModel(this)),
+      opCounts_(new OpCountModel(this)),
+      summary_(new ModelSummaryPanel),
+      filter_(new QLineEdit),
+      rowCount_(new QLabel),
+      table_(new QTableView) {
+  proxy_->setSourceModel(layers_);
+
+  // Top: summary and op-count chart side by side.
+  auto* top = new QSplitter(Qt::Horizontal);
+  top->addWidget(scrollable(summary_));
+  top->addWidget(scrollable(new OpCountChart(opCounts_)));
+  top->setStretchFactor(0, 3);
+  top->setStretchFactor(1, 2);
+
+  // Bottom: filter and layer table.
+  filter_->setPlaceholderText(tr("Filter layers by name or op type"));
+  filter_->setClearButtonEnabled(true);
+  connect(filter_, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
+  connect(proxy_, &QAbstractItemModel::rowsInserted, this, &ModelView::updateRowCount);
+  connect(proxy_, &QAbstractItemModel::rowsRemoved, this, &ModelView::updateRowCount);
+  connect(proxy_, &QAbstractItemModel::modelReset, this, &ModelView::updateRowCount);
+  connect(proxy_, &QAbstractItemModel::layoutChanged, this, &ModelView::updateRowCount);
+
+  table_->setModel(proxy_);
+  table_->setSortingEnabled(true);
+  table_->sortByColumn(LayerTableModel::kIndex, Qt::AscendingOrder);
+  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table_->setAlternatingRowColors(true);
+  table_->setWordWrap(false);
+  table_->setTextElideMode(Qt::ElideMiddle);
+  table_->verticalHeader()->hide();
+  table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+  table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+  table_->horizontalHeader()->setStretchLastSection(false);
+  table_->horizontalHeader()->setHighlightSections(false);
+
+  auto* filterRow = new QHBoxLayout;
+  auto* filterLabel = new QLabel(tr("&Filter:"));
+  filterLabel->setBuddy(filter_);
+  filterRow->addWidget(filterLabel);
+  filterRow->addWidget(filter_, 1);
+  filterRow->addWidget(rowCount_);
+
+  auto* bottom = new QWidget;
+  auto* bottomLayout = new QVBoxLayout(bottom);
+  bottomLayout->setContentsMargins(0, 0, 0, 0);
+  bottomLayout->addLayout(filterRow);
+  bottomLayout->addWidget(table_);
+
+  auto* split = new QSplitter(Qt::Vertical);
+  split->addWidget(top);
+  split->addWidget(bottom);
+  split->setStretchFactor(0, 2);
+  split->setStretchFactor(1, 3);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(split);
+  updateRowCount();
+}
+
+void ModelView::setModel(std::shared_ptr<const Model> model) {
+  model_ = std::move(model);
+  if (!model_) {
+    summary_->clear();
+    layers_->setNodes({});
+    opCounts_->setOpCounts({});
+    return;
+  }
+  const ModelSummary& s = model_->summary();
+  summary_->setSummary(s);
+  layers_->setNodes(s.nodes);
+  opCounts_->setOpCounts(s.op_counts);
+
+  // Fit the columns to their contents (Qt samples at most 1000 rows), but keep long names and
+  // shape lists from pushing the numbers off screen; the full text is in the tooltip.
+  table_->resizeColumnsToContents();
+  const int maxWidth = std::max(160, table_->fontMetrics().horizontalAdvance(QLatin1Char('m')) * 24);
+  for (int c : {LayerTableModel::kName, LayerTableModel::kInputShapes, LayerTableModel::kOutputShapes}) {
+    table_->setColumnWidth(c, std::min(table_->columnWidth(c), maxWidth));
+  }
+}
+
+void ModelView::updateRowCount() {
+  const int total = layers_->rowCount();
+  const int shown = proxy_->rowCount();
+  rowCount_->setText(shown == total ? tr("%n layer(s)", nullptr, total)
+                                    : tr("%1 of %n layer(s)", nullptr, total).arg(shown));
+}
+
+}  // namespace qwb::ui
