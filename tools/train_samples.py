@@ -7,6 +7,7 @@ Run with Debian's interpreter (python3-torch 1.13, python3-torchvision, python3-
     /usr/bin/python3 tools/train_samples.py --models cnn    # only names containing "cnn"
     /usr/bin/python3 tools/train_samples.py --quick         # smoke test: 1 epoch on 5k samples,
                                                              # written to /tmp/qwb_samples_quick
+    /usr/bin/python3 tools/train_samples.py --check         # check the committed .onnx files only
 
 For every model <name> it writes
     resources/samples/<name>.onnx           FP32 model, input "input" [N,1,28,28], output "logits" [N,10]
@@ -17,7 +18,13 @@ The preprocessing is written into the ONNX metadata_props (qwb.scale, qwb.mean, 
 qwb.layout, qwb.labels, qwb.dataset) so the workbench can rebuild the input pipeline:
     x = ((pixel * qwb.scale) - qwb.mean) / qwb.std,   NCHW float32.
 
-Training is deterministic on CPU (fixed seeds, single process, 2 threads).
+Every export is checked with onnx.checker (full_check) and by running the ONNX graph with a small
+NumPy interpreter (numpy_run) on the first 8 test images against the PyTorch logits.
+
+Training is deterministic on CPU (fixed seeds, single process, 2 threads). With Debian's default
+reference BLAS (libblas3) the Linear/MatMul layers are slow; with libopenblas0 installed (or its
+library directory on LD_LIBRARY_PATH) training is several times faster. Bit-identical weights
+need the same BLAS and thread count; accuracies agree to within noise otherwise.
 """
 
 import argparse
@@ -35,6 +42,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import onnx
+import onnx.numpy_helper
 
 DATA_DIR = "/usr/share/datasets/fashion-mnist"
 LABELS = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -183,9 +191,9 @@ class Block(nn.Module):
 
 
 class FmnistViT(nn.Module):
-    """Tiny ViT: 4x4 patches (49 tokens + cls), dim 64, 4 pre-LN layers, 4 heads, GELU MLP 128."""
+    """Tiny ViT: 7x7 patches (16 tokens + cls), dim 64, 4 pre-LN layers, 4 heads, GELU MLP 128."""
 
-    def __init__(self, num_classes=10, patch=4, dim=64, depth=4, heads=4, mlp=128):
+    def __init__(self, num_classes=10, patch=7, dim=64, depth=4, heads=4, mlp=128):
         super().__init__()
         n = (28 // patch) ** 2
         self.patch = nn.Conv2d(1, dim, patch, patch)
@@ -197,7 +205,7 @@ class FmnistViT(nn.Module):
         nn.init.trunc_normal_(self.cls, std=0.02)
 
     def forward(self, x):
-        x = self.patch(x).flatten(2).transpose(1, 2)              # [B,49,dim]
+        x = self.patch(x).flatten(2).transpose(1, 2)              # [B,16,dim]
         x = torch.cat([self.cls.expand(x.shape[0], -1, -1), x], 1) + self.pos
         x = self.norm(self.blocks(x))
         return self.head(x[:, 0])
@@ -216,7 +224,7 @@ MODELS = {
             "1x1 head conv, GlobalAveragePool, Linear(128->10). Trained by tools/train_samples.py."),
     "fmnist_vit": dict(
         cls=FmnistViT, opset=17, epochs=8, opt="adamw", lr=2e-3, wd=0.05, aug=True,
-        doc="Fashion-MNIST tiny vision transformer: 4x4 patch embedding (Conv), cls token, learned "
+        doc="Fashion-MNIST tiny vision transformer: 7x7 patch embedding (Conv, 16 tokens), cls token, learned "
             "position embedding, 4 pre-LN encoder layers (dim 64, 4 heads, MLP 128, GELU), "
             "LayerNormalization, Linear(64->10). Opset 17. Trained by tools/train_samples.py."),
 }
@@ -363,6 +371,152 @@ def blas_library():
         return "unknown"
 
 
+# --------------------------------------------------------------------------------------------
+# A tiny NumPy interpreter for the ops these exports use: checks that the ONNX graph computes
+# what PyTorch computed (there is no ONNX Runtime among Debian's packages).
+# --------------------------------------------------------------------------------------------
+def _attrs(node):
+    return {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+
+
+def _conv(x, w, b, a):
+    from numpy.lib.stride_tricks import sliding_window_view
+    g = a.get("group", 1)
+    sh, sw = a.get("strides", [1, 1])
+    pt, pl, pb, pr = a.get("pads", [0, 0, 0, 0])
+    x = np.pad(x, ((0, 0), (0, 0), (pt, pb), (pl, pr)))
+    kh, kw = w.shape[2:]
+    win = sliding_window_view(x, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]  # N,C,OH,OW,kh,kw
+    N, C, OH, OW = win.shape[:4]
+    cg, og = C // g, w.shape[0] // g
+    outs = []
+    for i in range(g):
+        xi = win[:, i * cg:(i + 1) * cg]
+        wi = w[i * og:(i + 1) * og]
+        outs.append(np.einsum("ncyxhw,ochw->noyx", xi, wi, optimize=True))
+    y = np.concatenate(outs, 1)
+    return y + b.reshape(1, -1, 1, 1) if b is not None else y
+
+
+def numpy_run(model, x):
+    from math import erf
+    vals = {i.name: onnx.numpy_helper.to_array(i) for i in model.graph.initializer}
+    vals[model.graph.input[0].name] = x
+    for n in model.graph.node:
+        a, i = _attrs(n), [vals[k] if k else None for k in n.input]
+        t = n.op_type
+        if t == "Conv":
+            y = _conv(i[0], i[1], i[2] if len(i) > 2 else None, a)
+        elif t == "BatchNormalization":
+            sh = (1, -1) + (1,) * (i[0].ndim - 2)
+            y = (i[0] - i[3].reshape(sh)) / np.sqrt(i[4].reshape(sh) + a.get("epsilon", 1e-5)) \
+                * i[1].reshape(sh) + i[2].reshape(sh)
+        elif t == "Relu":
+            y = np.maximum(i[0], 0)
+        elif t == "Clip":
+            y = np.clip(i[0], i[1] if len(i) > 1 and i[1] is not None else -np.inf,
+                        i[2] if len(i) > 2 and i[2] is not None else np.inf)
+        elif t == "HardSigmoid":
+            y = np.clip(a.get("alpha", 0.2) * i[0] + a.get("beta", 0.5), 0, 1)
+        elif t == "MaxPool":
+            from numpy.lib.stride_tricks import sliding_window_view
+            kh, kw = a["kernel_shape"]
+            sh, sw = a.get("strides", [1, 1])
+            assert not any(a.get("pads", [0])), "MaxPool pads unsupported"
+            y = sliding_window_view(i[0], (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw].max((4, 5))
+        elif t == "GlobalAveragePool":
+            y = i[0].mean((2, 3), keepdims=True)
+        elif t == "Flatten":
+            ax = a.get("axis", 1)
+            y = i[0].reshape(int(np.prod(i[0].shape[:ax])), -1)
+        elif t == "Gemm":
+            A = i[0].T if a.get("transA") else i[0]
+            B = i[1].T if a.get("transB") else i[1]
+            y = a.get("alpha", 1.0) * A @ B + (a.get("beta", 1.0) * i[2] if len(i) > 2 else 0)
+        elif t == "MatMul":
+            y = np.matmul(i[0], i[1])
+        elif t in ("Add", "Sub", "Mul", "Div", "Equal", "Pow"):
+            y = {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply, "Div": np.divide,
+                 "Equal": np.equal, "Pow": np.power}[t](i[0], i[1])
+            if t == "Div" and i[0].dtype.kind == "i":
+                y = (i[0] // i[1]).astype(i[0].dtype)
+        elif t == "Sqrt":
+            y = np.sqrt(i[0])
+        elif t == "Erf":
+            y = np.vectorize(erf, otypes=[np.float64])(i[0]).astype(i[0].dtype)
+        elif t == "Softmax":
+            ax = a.get("axis", -1)
+            e = np.exp(i[0] - i[0].max(ax, keepdims=True))
+            y = e / e.sum(ax, keepdims=True)
+        elif t == "LayerNormalization":
+            ax = a.get("axis", -1)
+            axes = tuple(range(ax % i[0].ndim, i[0].ndim))
+            mu = i[0].mean(axes, keepdims=True)
+            var = ((i[0] - mu) ** 2).mean(axes, keepdims=True)
+            y = (i[0] - mu) / np.sqrt(var + a.get("epsilon", 1e-5)) * i[1]
+            y = y + i[2] if len(i) > 2 and i[2] is not None else y
+        elif t == "ReduceMean":
+            y = i[0].mean(tuple(a["axes"]), keepdims=bool(a.get("keepdims", 1)))
+        elif t == "Constant":
+            y = onnx.numpy_helper.to_array(a["value"])
+        elif t == "Identity":
+            y = i[0]
+        elif t == "Shape":
+            y = np.array(i[0].shape, dtype=np.int64)
+        elif t == "Gather":
+            y = np.take(i[0], i[1], axis=a.get("axis", 0))
+        elif t == "Unsqueeze":
+            y = i[0]
+            for ax in sorted(int(v) % (i[0].ndim + len(i[1])) for v in i[1]):
+                y = np.expand_dims(y, ax)
+        elif t == "Squeeze":
+            y = np.squeeze(i[0], tuple(int(v) for v in i[1])) if len(i) > 1 else np.squeeze(i[0])
+        elif t == "Concat":
+            y = np.concatenate(i, a["axis"])
+        elif t == "Reshape":
+            shp = [d if d != 0 else i[0].shape[k] for k, d in enumerate(i[1].tolist())]
+            y = i[0].reshape(shp)
+        elif t == "Transpose":
+            y = np.transpose(i[0], a.get("perm"))
+        elif t == "ConstantOfShape":
+            v = onnx.numpy_helper.to_array(a["value"]) if "value" in a else np.zeros(1, np.float32)
+            y = np.full(tuple(i[0].tolist()), v.reshape(-1)[0], dtype=v.dtype)
+        elif t == "Where":
+            y = np.where(i[0], i[1], i[2])
+        elif t == "Expand":
+            y = i[0] * np.ones(tuple(i[1].tolist()), dtype=i[0].dtype)
+        elif t == "Slice":
+            y = i[0]
+            axes = i[3].tolist() if len(i) > 3 else list(range(len(i[1])))
+            steps = i[4].tolist() if len(i) > 4 else [1] * len(axes)
+            sl = [slice(None)] * y.ndim
+            for st, en, ax, sp in zip(i[1].tolist(), i[2].tolist(), axes, steps):
+                sl[ax] = slice(st, en, sp)
+            y = y[tuple(sl)]
+        else:
+            raise NotImplementedError(f"numpy_run: op {t}")
+        vals[n.output[0]] = np.asarray(y)
+    return vals[model.graph.output[0].name]
+
+
+def check_against_torch(path, x8, torch_logits, tol=1e-3):
+    """onnx.checker + run the exported graph with numpy_run on 8 images; compare with PyTorch."""
+    onnx.checker.check_model(path, full_check=True)
+    y = numpy_run(onnx.load(path), np.ascontiguousarray(x8, dtype=np.float32))
+    diff = float(np.abs(y - np.asarray(torch_logits, dtype=np.float32)).max())
+    ok = diff <= tol and y.shape == (8, 10)
+    print(f"   check {os.path.basename(path)}: onnx.checker ok, NumPy-run vs PyTorch logits of the first "
+          f"8 test images: max |diff| {diff:.2e} -> {'ok' if ok else 'MISMATCH'}", flush=True)
+    return ok
+
+
+def dump_json(obj):
+    """Indented JSON with lists of numbers kept on one line (the logits stay readable)."""
+    text = json.dumps(obj, indent=1)
+    import re
+    return re.sub(r"\[[-0-9.,\se+]*\]", lambda mt: " ".join(mt.group(0).split()), text) + "\n"
+
+
 def op_counts(m):
     counts = {}
     for n in m.graph.node:
@@ -381,6 +535,8 @@ def main():
     ap.add_argument("--bn", choices=["keep", "fold"], default="keep",
                     help="keep BatchNormalization nodes (default) or let torch fold them into Conv")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--check", action="store_true", help="train nothing: check the existing <name>.onnx "
+                    "files (onnx.checker, NumPy run of the graph against <name>.expected.json)")
     args = ap.parse_args()
 
     out = args.out or ("/tmp/qwb_samples_quick" if args.quick else os.path.join(REPO, "resources", "samples"))
@@ -398,6 +554,18 @@ def main():
           f"output {out}\nBLAS: {blas_library()}", flush=True)
 
     xtr_u8, ytr_np, xte_u8, yte_np = load_fashion_mnist()
+    if args.check:
+        bad = 0
+        for name in names:
+            path = os.path.join(out, name + ".onnx")
+            if not os.path.exists(path):
+                print(f"   {path}: missing"); bad += 1; continue
+            with open(os.path.join(out, name + ".expected.json")) as f:
+                e = json.load(f)
+            p = e["preprocessing"]
+            x8 = normalize(xte_u8[:8], p["mean"], p["std"]).numpy()
+            bad += not check_against_torch(path, x8, e["first8"]["logits"])
+        sys.exit(1 if bad else 0)
     pix = xtr_u8.astype(np.float64) * SCALE
     mean_c, std_c = float(pix.mean()), float(pix.std())
     mean, std = round(mean_c, 4), round(std_c, 4)
@@ -420,6 +588,8 @@ def main():
         path = os.path.join(out, name + ".onnx")
         export(model, recipe, path, args.bn)
         m = finish_onnx(path, recipe, mean, std, top1, params, args.bn)
+        if not check_against_torch(path, xte[:8].numpy(), first8.numpy()):
+            sys.exit(f"{path}: the ONNX graph does not reproduce the PyTorch logits")
         size = os.path.getsize(path)
         with open(path, "rb") as f:
             sha = hashlib.sha256(f.read()).hexdigest()
@@ -427,9 +597,10 @@ def main():
         expected = {
             "model": name + ".onnx",
             "sha256": sha,
-            "architecture": recipe["cls"].__doc__.split("\n")[0].strip(),
+            "architecture": " ".join(recipe["cls"].__doc__.split()),
             "opset": recipe["opset"],
-            "parameters": params,
+            "parameters": params,  # PyTorch trainable parameters (BN running stats not counted)
+            "onnx_initializer_elements": sum(int(np.prod(t.dims)) for t in m.graph.initializer),
             "dataset": "fashion-mnist",
             "test_samples": int(xte.shape[0]),
             "preprocessing": {"scale": SCALE, "mean": mean, "std": std, "layout": "NCHW"},
@@ -447,8 +618,7 @@ def main():
             "op_counts": ops,
         }
         with open(os.path.join(out, name + ".expected.json"), "w") as f:
-            json.dump(expected, f, indent=1)
-            f.write("\n")
+            f.write(dump_json(expected))
         print(f"== {name}: top-1 {top1:.4f} top-5 {top5:.4f}, {params} params, {size} bytes, "
               f"trained in {secs:.0f}s\n   ops: {ops}", flush=True)
         if size >= MAX_ONNX_BYTES:

@@ -58,7 +58,16 @@ std::vector<std::string> sorted_files(const fs::path& dir, const std::string& pr
   return files;
 }
 
-std::string compare(const Tensor& got, const Tensor& want, double rtol, double atol) {
+// ONNX 1.12's test data stores bfloat16 tensors as uint16 TensorProtos (same bits).
+Tensor as_bfloat16_if_bits(const Tensor& t, DType expected) {
+  if (expected != DType::kBFloat16 || t.dtype() != DType::kUInt16) return t;
+  Tensor r(DType::kBFloat16, t.shape());
+  std::memcpy(r.raw(), t.raw(), t.nbytes());
+  return r;
+}
+
+std::string compare(const Tensor& got, const Tensor& want_in, double rtol, double atol) {
+  const Tensor want = as_bfloat16_if_bits(want_in, got.dtype());
   if (got.shape() != want.shape()) return "shape " + shape_str(got.shape()) + " != expected " + shape_str(want.shape());
   if (got.dtype() != want.dtype()) {
     return std::string("dtype ") + dtype_name(got.dtype()) + " != expected " + dtype_name(want.dtype());
@@ -80,7 +89,23 @@ std::string compare(const Tensor& got, const Tensor& want, double rtol, double a
   return "";
 }
 
+// Node tests whose data in ONNX 1.12 contradicts the current spec (and ONNX Runtime): they are
+// reported as skipped with the reason instead of being run.
+const std::map<std::string, std::string>& known_bad_test_data() {
+  static const std::map<std::string, std::string> m = {
+      {"test_cast_FLOAT_to_BFLOAT16", "ONNX 1.12 data truncates float->bfloat16; the spec and ONNX Runtime round to nearest even"},
+      {"test_castlike_FLOAT_to_BFLOAT16", "model declares input 'like' as [3, 4] but the data is [1]"},
+      {"test_castlike_FLOAT_to_BFLOAT16_expanded", "model declares input 'like' as [3, 4] but the data is [1]"},
+      {"test_castlike_BFLOAT16_to_FLOAT", "model declares input 'like' as [3, 4] but the data is [1]"},
+      {"test_castlike_BFLOAT16_to_FLOAT_expanded", "model declares input 'like' as [3, 4] but the data is [1]"},
+  };
+  return m;
+}
+
 Outcome run_test(const fs::path& dir) {
+  if (auto it = known_bad_test_data().find(dir.filename().string()); it != known_bad_test_data().end()) {
+    return {'U', "test data inconsistent: " + it->second};
+  }
   auto model = Model::load((dir / "model.onnx").string());
   if (!model) {
     return {model.status().code() == StatusCode::kUnsupported ? 'U' : 'F', model.status().message()};
@@ -116,7 +141,7 @@ Outcome run_test(const fs::path& dir) {
     for (size_t i = 0; i < in_files.size(); ++i) {
       auto t = read_tensor_pb(in_files[i]);
       if (!t) return {t.status().code() == StatusCode::kUnsupported ? 'U' : 'F', t.status().message()};
-      inputs[g.inputs[i].name] = std::move(*t);
+      inputs[g.inputs[i].name] = as_bfloat16_if_bits(*t, g.inputs[i].dtype);
     }
     auto outs = session->run(inputs);
     if (!outs) return {outs.status().code() == StatusCode::kUnsupported ? 'U' : 'F', outs.status().message()};

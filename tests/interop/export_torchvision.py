@@ -170,9 +170,10 @@ def export_one(name, out, opset, seed, torch_ref, force):
 
     have_model = (not force and os.path.exists(onnx_path) and read_json(meta_path) == want
                   and model_opset(onnx_path) == opset)
-    have_input = not force and os.path.exists(input_path) and read_json(input_meta_path) == want_in
-    have_ref = (not torch_ref) or (have_input and os.path.exists(ref_path)
-                                   and (read_json(input_meta_path) or {}).get("torch_ref"))
+    in_meta = read_json(input_meta_path) or {}
+    have_input = (not force and os.path.exists(input_path)
+                  and all(in_meta.get(k) == v for k, v in want_in.items()))
+    have_ref = (not torch_ref) or (have_input and os.path.exists(ref_path) and in_meta.get("torch_ref"))
 
     if have_model and have_input and have_ref:
         print(f"{name}: opset {opset}: cached ({os.path.getsize(onnx_path) / 1e6:.1f} MB)", flush=True)
@@ -198,7 +199,11 @@ def export_one(name, out, opset, seed, torch_ref, force):
                 print(f"{name}: warning: degenerate logits (std {y.std():.3g})", file=sys.stderr)
         write_json(input_meta_path, meta_in)
 
+    what = []
+    if not have_input or not have_ref:
+        what.append("input" + (" + torch reference" if torch_ref else ""))
     if not have_model:
+        what.insert(0, "exported")
         tmp = onnx_path + ".tmp"
         # Not under torch.no_grad(): with grad disabled, nn.MultiheadAttention (ViT) takes its
         # fast path aten::_native_multi_head_attention, which torch 1.13 cannot export.
@@ -219,7 +224,7 @@ def export_one(name, out, opset, seed, torch_ref, force):
         write_json(meta_path, want)
     dt = time.monotonic() - t0
     nparams = sum(p.numel() for p in model.parameters())
-    print(f"{name}: opset {opset}: exported in {dt:.1f} s, {nparams / 1e6:.2f} M params, "
+    print(f"{name}: opset {opset}: {', '.join(what)} in {dt:.1f} s, {nparams / 1e6:.2f} M params, "
           f"{os.path.getsize(onnx_path) / 1e6:.1f} MB", flush=True)
     return True
 

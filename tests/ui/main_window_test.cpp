@@ -1,14 +1,19 @@
 // MainWindow end to end on the offscreen platform: background load of the sample model, the
 // layer table against the engine, sorting, filtering, and errors for bad files.
-// Expected values come from the engine itself (qwb::Model::load on the same file): the UI must
-// show exactly what the engine computed, one row per node.
+// Expected values: node count, op counts and parameters from fmnist_cnn.expected.json, written by
+// tools/train_samples.py from the PyTorch export of the sample (independent of our engine); the
+// per-node values (names, MACs) from qwb::Model::load on the same file, since the UI must show
+// exactly what the engine computed.
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTest>
 
 #include <gtest/gtest.h>
 
@@ -28,6 +33,12 @@ namespace {
 
 const QString kModel = QStringLiteral(QWB_UI_TEST_MODEL);
 constexpr int kTimeoutMs = 60000;
+
+QJsonObject expectedJson() {
+  QFile f(QStringLiteral(QWB_UI_TEST_EXPECTED));
+  EXPECT_TRUE(f.open(QIODevice::ReadOnly)) << QWB_UI_TEST_EXPECTED;
+  return QJsonDocument::fromJson(f.readAll()).object();
+}
 
 // Opens `path` and waits for the load; true when it succeeded.
 bool openAndWait(MainWindow& w, const QString& path) {
@@ -57,7 +68,7 @@ class MainWindowTest : public ::testing::Test {
   static void TearDownTestSuite() { delete engine_; }
 
   void SetUp() override {
-    ASSERT_TRUE(QFile::exists(kModel)) << kModel.toStdString();
+    ASSERT_TRUE(QFile::exists(kModel)) << kModel;
     window_.show();
     ASSERT_TRUE(openAndWait(window_, kModel));
     view_ = window_.modelView();
@@ -82,18 +93,36 @@ TEST_F(MainWindowTest, LayerTableHasOneRowPerEngineNode) {
   }
 }
 
+TEST_F(MainWindowTest, MatchesTheExportedModel) {
+  const QJsonObject expected = expectedJson();
+  const QJsonObject opCounts = expected["op_counts"].toObject();
+  int nodes = 0;
+  for (const QJsonValue& v : opCounts) nodes += v.toInt();
+  EXPECT_EQ(nodes, 18);  // 4x Conv-BN-ReLU, 2 MaxPool, Flatten, Gemm-ReLU-Gemm
+  EXPECT_EQ(view_->layerModel()->rowCount(), nodes);
+
+  const OpCountModel* ops = view_->opCountModel();
+  ASSERT_EQ(ops->rowCount(), opCounts.size());
+  for (int r = 0; r < ops->rowCount(); ++r) {
+    const QString op = ops->index(r, OpCountModel::kOpType).data().toString();
+    EXPECT_EQ(ops->index(r, OpCountModel::kCount).data().toInt(), opCounts[op].toInt()) << op;
+  }
+
+  const ModelSummaryPanel* panel = view_->summaryPanel();
+  EXPECT_EQ(panel->field("opset")->text(), QString::number(expected["opset"].toInt()));
+  const auto params = static_cast<qlonglong>(expected["parameters"].toDouble());
+  EXPECT_EQ(params, 468010);
+  EXPECT_EQ(panel->field("parameters")->text(), "468.01 K (468,010)");
+  EXPECT_TRUE(panel->field("architecture")->text().startsWith("CNN")) << panel->field("architecture")->text();
+}
+
 TEST_F(MainWindowTest, SummaryShowsEngineFacts) {
   const ModelSummaryPanel* panel = view_->summaryPanel();
   EXPECT_EQ(panel->field("path")->text(), QString::fromStdString(engine_->path));
-  EXPECT_EQ(panel->field("opset")->text().section(' ', 0, 0), QString::number(engine_->opset));
-  // fmnist_cnn is a convolutional network by construction.
-  EXPECT_TRUE(panel->field("architecture")->text().startsWith("CNN")) << panel->field("architecture")->text().toStdString();
-  EXPECT_FALSE(panel->field("inputs")->text().isEmpty());
-  // Op counts add up to the node count.
-  const OpCountModel* ops = view_->opCountModel();
-  int total = 0;
-  for (int r = 0; r < ops->rowCount(); ++r) total += ops->index(r, OpCountModel::kCount).data().toInt();
-  EXPECT_EQ(total, static_cast<int>(engine_->nodes.size()));
+  EXPECT_EQ(panel->field("nodes")->text(), QString::number(engine_->nodes.size()));
+  EXPECT_TRUE(panel->field("inputs")->text().startsWith(QString::fromStdString(engine_->inputs.at(0).name) + ": float32 ["))
+      << panel->field("inputs")->text();
+  EXPECT_TRUE(panel->field("unsupported")->isHidden() == engine_->unsupported_ops.empty());
   EXPECT_TRUE(window_.projectExplorer()->models().contains(kModel));
   EXPECT_EQ(MainWindow::recentModels().value(0), kModel);
 }
@@ -146,7 +175,7 @@ TEST_F(MainWindowTest, InvalidFileShowsErrorAndKeepsCurrentModel) {
   EXPECT_FALSE(openAndWait(window_, bad));
   ASSERT_EQ(failed.size(), 1);
   const QString message = failed.at(0).at(1).toString();
-  EXPECT_TRUE(message.contains("not_a_model.onnx")) << message.toStdString();
+  EXPECT_TRUE(message.contains("not_a_model.onnx")) << message;
 
   QMessageBox* box = visibleMessageBox(window_);
   ASSERT_NE(box, nullptr);
@@ -162,7 +191,7 @@ TEST_F(MainWindowTest, MissingFileShowsError) {
   QSignalSpy failed(&window_, &MainWindow::modelLoadFailed);
   EXPECT_FALSE(openAndWait(window_, "/nonexistent/dir/missing.onnx"));
   ASSERT_EQ(failed.size(), 1);
-  EXPECT_TRUE(failed.at(0).at(1).toString().contains("missing.onnx")) << failed.at(0).at(1).toString().toStdString();
+  EXPECT_TRUE(failed.at(0).at(1).toString().contains("missing.onnx")) << failed.at(0).at(1).toString();
   QMessageBox* box = visibleMessageBox(window_);
   ASSERT_NE(box, nullptr);
   box->close();

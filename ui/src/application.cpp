@@ -29,13 +29,17 @@ bool installTranslators(QCoreApplication& app, const QLocale& locale) {
   } else {
     delete qt;
   }
+  // Without a catalogue for the locale (or for the "C" locale) use English, the source language,
+  // whose catalogue holds the plural forms ("1 layer", "2 layers").
   auto* qwb = new QTranslator(&app);
-  if (qwb->load(locale, QStringLiteral("qwb"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+  const QString dir = QStringLiteral(":/i18n");
+  const bool found = qwb->load(locale, QStringLiteral("qwb"), QStringLiteral("_"), dir);
+  if (found || qwb->load(QStringLiteral("qwb_en"), dir)) {
     QCoreApplication::installTranslator(qwb);
-    return true;
+  } else {
+    delete qwb;
   }
-  delete qwb;
-  return false;
+  return found;
 }
 
 void initApplication(QApplication& app) {

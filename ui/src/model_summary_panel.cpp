@@ -53,6 +53,11 @@ QLabel* ModelSummaryPanel::addField(const QString& key, const QString& label) {
   value->setWordWrap(true);
   value->setTextFormat(Qt::PlainText);
   value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  // Wrap to the panel's width rather than widening it; a token too long to wrap (a path, a
+  // shape) is cut at the edge and shown whole in the tooltip.
+  QSizePolicy policy = value->sizePolicy();
+  policy.setHorizontalPolicy(QSizePolicy::Ignored);
+  value->setSizePolicy(policy);
   auto* caption = new QLabel(label, this);
   caption->setBuddy(value);
   form_->addRow(caption, value);
@@ -64,6 +69,7 @@ QLabel* ModelSummaryPanel::field(const QString& key) const { return findChild<QL
 void ModelSummaryPanel::setField(const QString& key, const QString& text) {
   QLabel* label = field(key);
   label->setText(text);
+  label->setToolTip(text);
   form_->setRowVisible(label, !text.isEmpty());
 }
 
@@ -72,7 +78,6 @@ void ModelSummaryPanel::clear() {
   for (QLabel* label : labels) {
     if (!label->objectName().isEmpty()) setField(label->objectName(), QString());
   }
-  setField(QStringLiteral("path"), tr("No model loaded. Use File > Open Model or drop an .onnx file here."));
 }
 
 void ModelSummaryPanel::setSummary(const ModelSummary& s) {

@@ -6,6 +6,7 @@
 #include <QLineEdit>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QStackedLayout>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -19,18 +20,6 @@
 
 namespace qwb::ui {
 
-namespace {
-
-QScrollArea* scrollable(QWidget* content) {
-  auto* area = new QScrollArea;
-  area->setWidget(content);
-  area->setWidgetResizable(true);
-  area->setFrameShape(QFrame::NoFrame);
-  return area;
-}
-
-}  // namespace
-
 ModelView::ModelView(QWidget* parent)
     : QWidget(parent),
       layers_(new LayerTableModel(this)),
@@ -39,15 +28,20 @@ ModelView::ModelView(QWidget* parent)
       summary_(new ModelSummaryPanel),
       filter_(new QLineEdit),
       rowCount_(new QLabel),
-      table_(new QTableView) {
+      table_(new QTableView),
+      pages_(new QStackedLayout(this)) {
   proxy_->setSourceModel(layers_);
 
   // Top: summary and op-count chart side by side.
+  auto* summaryArea = new QScrollArea;
+  summaryArea->setWidget(summary_);
+  summaryArea->setWidgetResizable(true);
+  summaryArea->setFrameShape(QFrame::NoFrame);
+  summaryArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // the fields wrap instead
   auto* top = new QSplitter(Qt::Horizontal);
-  top->addWidget(scrollable(summary_));
-  top->addWidget(scrollable(new OpCountChart(opCounts_)));
-  top->setStretchFactor(0, 3);
-  top->setStretchFactor(1, 2);
+  top->addWidget(summaryArea);
+  top->addWidget(new OpCountChart(opCounts_));
+  top->setSizes({550, 450});
 
   // Bottom: filter and layer table.
   filter_->setPlaceholderText(tr("Filter layers by name or op type"));
@@ -68,11 +62,12 @@ ModelView::ModelView(QWidget* parent)
   table_->verticalHeader()->hide();
   table_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
   table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
-  table_->horizontalHeader()->setStretchLastSection(false);
+  // The name column takes the remaining width; the others fit their contents (see setModel).
+  table_->horizontalHeader()->setSectionResizeMode(LayerTableModel::kName, QHeaderView::Stretch);
   table_->horizontalHeader()->setHighlightSections(false);
 
   auto* filterRow = new QHBoxLayout;
-  auto* filterLabel = new QLabel(tr("&Filter:"));
+  auto* filterLabel = new QLabel(tr("Fi&lter:"));
   filterLabel->setBuddy(filter_);
   filterRow->addWidget(filterLabel);
   filterRow->addWidget(filter_, 1);
@@ -87,16 +82,20 @@ ModelView::ModelView(QWidget* parent)
   auto* split = new QSplitter(Qt::Vertical);
   split->addWidget(top);
   split->addWidget(bottom);
-  split->setStretchFactor(0, 2);
-  split->setStretchFactor(1, 3);
+  split->setStretchFactor(1, 1);  // the table takes extra height
+  split->setSizes({300, 600});
 
-  auto* layout = new QVBoxLayout(this);
-  layout->addWidget(split);
+  auto* empty = new QLabel(tr("No model loaded.\nUse File > Open Model or drop an .onnx file on the window."));
+  empty->setAlignment(Qt::AlignCenter);
+  empty->setEnabled(false);  // greyed out
+  pages_->addWidget(empty);
+  pages_->addWidget(split);
   updateRowCount();
 }
 
 void ModelView::setModel(std::shared_ptr<const Model> model) {
   model_ = std::move(model);
+  pages_->setCurrentIndex(model_ ? 1 : 0);
   if (!model_) {
     summary_->clear();
     layers_->setNodes({});
@@ -108,11 +107,11 @@ void ModelView::setModel(std::shared_ptr<const Model> model) {
   layers_->setNodes(s.nodes);
   opCounts_->setOpCounts(s.op_counts);
 
-  // Fit the columns to their contents (Qt samples at most 1000 rows), but keep long names and
-  // shape lists from pushing the numbers off screen; the full text is in the tooltip.
+  // Fit the columns to their contents (Qt samples at most 1000 rows), but keep long shape lists
+  // from pushing the numbers off screen; the full text is in the tooltip.
   table_->resizeColumnsToContents();
   const int maxWidth = std::max(160, table_->fontMetrics().horizontalAdvance(QLatin1Char('m')) * 24);
-  for (int c : {LayerTableModel::kName, LayerTableModel::kInputShapes, LayerTableModel::kOutputShapes}) {
+  for (int c : {LayerTableModel::kInputShapes, LayerTableModel::kOutputShapes}) {
     table_->setColumnWidth(c, std::min(table_->columnWidth(c), maxWidth));
   }
 }

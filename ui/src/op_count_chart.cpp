@@ -16,14 +16,10 @@ namespace qwb::ui {
 OpCountChart::OpCountChart(OpCountModel* model, QWidget* parent)
     : QChartView(parent),
       ascending_(new QSortFilterProxyModel(this)),
+      mapper_(new QVBarModelMapper(this)),
       categories_(new QBarCategoryAxis(this)),
       values_(new QValueAxis(this)) {
-  ascending_->setSourceModel(model);
-  ascending_->setSortRole(Qt::DisplayRole);
-  ascending_->sort(OpCountModel::kCount, Qt::AscendingOrder);
-
   auto* chart = new QChart;
-  chart->setTitle(tr("Operators by type"));
   chart->legend()->hide();
   chart->setMargins(QMargins(4, 4, 12, 4));
   chart->setBackgroundRoundness(0);
@@ -38,12 +34,20 @@ OpCountChart::OpCountChart(OpCountModel* model, QWidget* parent)
   series->attachAxis(categories_);
   series->attachAxis(values_);
   values_->setLabelFormat(QStringLiteral("%d"));
+  // QtCharts elides category labels well before they would overlap; barCapacity() keeps them apart.
+  categories_->setTruncateLabels(false);
 
-  auto* mapper = new QVBarModelMapper(this);
-  mapper->setFirstBarSetColumn(OpCountModel::kCount);
-  mapper->setLastBarSetColumn(OpCountModel::kCount);
-  mapper->setSeries(series);
-  mapper->setModel(ascending_);
+  // The mapper recreates the bar set on every reset; the theme's default label colour is white.
+  connect(series, &QAbstractBarSeries::barsetsAdded, this, [this](const QList<QBarSet*>& sets) {
+    for (QBarSet* set : sets) set->setLabelColor(palette().color(QPalette::WindowText));
+  });
+  mapper_->setFirstBarSetColumn(OpCountModel::kCount);
+  mapper_->setLastBarSetColumn(OpCountModel::kCount);
+  mapper_->setSeries(series);
+  // Bars run bottom-up; sorting ascending puts the most frequent op at the top.
+  ascending_->setSourceModel(model);
+  ascending_->sort(OpCountModel::kCount, Qt::AscendingOrder);
+  mapper_->setModel(ascending_);
 
   connect(ascending_, &QAbstractItemModel::modelReset, this, &OpCountChart::updateAxes);
   setChart(chart);
@@ -51,31 +55,43 @@ OpCountChart::OpCountChart(OpCountModel* model, QWidget* parent)
   updateAxes();
 }
 
-void OpCountChart::updateAxes() {
-  QStringList names;
-  int maxCount = 0;
-  for (int r = 0; r < ascending_->rowCount(); ++r) {
-    names << ascending_->index(r, OpCountModel::kOpType).data().toString();
-    maxCount = std::max(maxCount, ascending_->index(r, OpCountModel::kCount).data().toInt());
-  }
-  categories_->clear();
-  categories_->append(names);
-  // Integer ticks at a 1-2-5 step, at most 5 intervals.
-  int step = 1;
-  for (int decade = 1;; decade *= 10) {
-    if (maxCount <= 5 * decade) { step = decade; break; }
-    if (maxCount <= 10 * decade) { step = 2 * decade; break; }
-    if (maxCount <= 25 * decade) { step = 5 * decade; break; }
-  }
-  const int intervals = std::max(1, (maxCount + step - 1) / step);
-  values_->setRange(0, intervals * step);
-  values_->setTickCount(intervals + 1);
-  updateGeometry();
+int OpCountChart::barCapacity() const {
+  // Labels are not elided (see the constructor), so each bar needs a text line of pitch; the
+  // title, the value axis and the margins take about four lines.
+  const int line = QFontMetrics(categories_->labelsFont()).height();
+  return std::clamp((height() - 4 * line) / (line + 4), 3, kMaxBars);
 }
 
-QSize OpCountChart::sizeHint() const {
-  // Room for every category label (~20 px per bar) so a scroll area can show them all.
-  return {360, 80 + 20 * std::max<int>(4, static_cast<int>(categories_->count()))};
+void OpCountChart::resizeEvent(QResizeEvent* event) {
+  QChartView::resizeEvent(event);
+  if (barCapacity() != shownBars_) updateAxes();
+}
+
+void OpCountChart::updateAxes() {
+  const int total = ascending_->rowCount();
+  shownBars_ = barCapacity();
+  const int first = std::max(0, total - shownBars_);
+  QStringList names;
+  for (int r = first; r < total; ++r) names << ascending_->index(r, OpCountModel::kOpType).data().toString();
+  categories_->clear();
+  categories_->append(names);
+  mapper_->setFirstRow(first);
+
+  chart()->setTitle(total > shownBars_ ? tr("Operators by type (the %1 most frequent of %2)").arg(shownBars_).arg(total)
+                                       : tr("Operators by type"));
+
+  // Integer ticks at a 1-2-5 step, at most 5 intervals, with room for the longest bar's label.
+  const int maxCount = total > 0 ? ascending_->index(total - 1, OpCountModel::kCount).data().toInt() : 0;
+  const int top = maxCount + std::max(1, maxCount / 8);
+  int step = 1;
+  for (int decade = 1;; decade *= 10) {
+    if (top <= 5 * decade) { step = decade; break; }
+    if (top <= 10 * decade) { step = 2 * decade; break; }
+    if (top <= 25 * decade) { step = 5 * decade; break; }
+  }
+  const int intervals = (top + step - 1) / step;
+  values_->setRange(0, intervals * step);
+  values_->setTickCount(intervals + 1);
 }
 
 }  // namespace qwb::ui

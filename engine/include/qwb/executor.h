@@ -36,7 +36,9 @@ struct TapEvent {
   const std::string* value = nullptr;  // value name
 };
 
-// Called after a node produced `tensor`; the tap may overwrite it (same or different shape).
+// Called after a node produced `tensor`; the tap may replace it (assign a new Tensor, same or
+// different shape) but must not write into its buffer: ops such as Reshape and Identity alias
+// their input's buffer, so an in-place write would corrupt another value or an initializer.
 using Tap = std::function<void(const TapEvent& event, Tensor& tensor)>;
 
 struct RunOptions {

@@ -264,10 +264,10 @@ Tensor Tensor::cast(DType to) const {
   Tensor out(to, shape_);
   const void* src = raw();
   void* dst = out.raw();
-  const bool int_src = dtype_ == DType::kInt64 || dtype_ == DType::kUInt64;
+  // Integer -> integer casts wrap (two's complement), as numpy and ONNX Runtime do.
+  const bool int_src = dtype_is_integer(dtype_) || dtype_ == DType::kBool;
   for (int64_t i = 0; i < numel_; ++i) {
-    // 64-bit integers go through int64 to keep exactness for int->int casts.
-    if (int_src && dtype_is_integer(to)) {
+    if (int_src && dtype_is_integer(to) && to != DType::kInt4 && to != DType::kUInt4) {
       int64_t v = get_int64(i);
       switch (to) {
         case DType::kInt8: static_cast<int8_t*>(dst)[i] = static_cast<int8_t>(v); break;

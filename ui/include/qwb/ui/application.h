@@ -21,8 +21,8 @@ QString versionString();
 QLocale uiLocale();
 
 // Loads the embedded qwb_<lang>.qm and Qt's own qtbase_<lang>.qm (standard dialogs) for
-// `locale` and installs them on `app`. Returns whether a qwb translation was found; English
-// needs none, so false is not an error.
+// `locale` and installs them on `app`; falls back to qwb_en.qm (English plural forms). Returns
+// whether a qwb catalogue for `locale` was found.
 bool installTranslators(QCoreApplication& app, const QLocale& locale);
 
 // Organisation/application names and version (QSettings location), window icon, resources,

@@ -1,5 +1,5 @@
 // ModelView: the "Model" tab — summary panel and op-count chart on top, the filterable, sortable
-// layer table below.
+// layer table below; a hint while no model is loaded.
 #pragma once
 
 #include <QWidget>
@@ -8,6 +8,7 @@
 
 class QLabel;
 class QLineEdit;
+class QStackedLayout;
 class QTableView;
 
 namespace qwb {
@@ -48,6 +49,7 @@ class ModelView : public QWidget {
   QLineEdit* filter_;
   QLabel* rowCount_;
   QTableView* table_;
+  QStackedLayout* pages_;  // "no model" hint, then the view
 };
 
 }  // namespace qwb::ui

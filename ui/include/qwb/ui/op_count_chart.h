@@ -1,10 +1,13 @@
-// OpCountChart: horizontal bars of an OpCountModel (most frequent op type at the top).
+// OpCountChart: horizontal bars of an OpCountModel, most frequent op type at the top. Shows as
+// many of the most frequent types as the height fits with readable labels (at most kMaxBars);
+// the title says when it leaves some out.
 #pragma once
 
 #include <QtCharts/QChartView>
 
-class QSortFilterProxyModel;
 class QBarCategoryAxis;
+class QSortFilterProxyModel;
+class QVBarModelMapper;
 class QValueAxis;
 
 namespace qwb::ui {
@@ -15,16 +18,22 @@ class OpCountChart : public QChartView {
   Q_OBJECT
 
  public:
+  static constexpr int kMaxBars = 16;
+
   explicit OpCountChart(OpCountModel* model, QWidget* parent = nullptr);
 
-  QSize sizeHint() const override;
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
 
  private:
+  int barCapacity() const;
   void updateAxes();
 
-  QSortFilterProxyModel* ascending_;  // the bar series runs bottom-up, so sort ascending
+  QSortFilterProxyModel* ascending_;
+  QVBarModelMapper* mapper_;
   QBarCategoryAxis* categories_;
   QValueAxis* values_;
+  int shownBars_ = 0;
 };
 
 }  // namespace qwb::ui

@@ -4,6 +4,8 @@
 #include <limits>
 #include <type_traits>
 
+#include <unsupported/Eigen/SpecialFunctions>
+
 #include "exec/kernel.h"
 #include "exec/kernel_util.h"
 #include "exec/kernels/elementwise/elementwise.h"
@@ -59,6 +61,9 @@ struct SigmoidOp {
     const T e = std::exp(x);
     return e / (T(1) + e);
   }
+  // exp(-x) may overflow to inf, giving the correct limit 0.
+  template <class A>
+  auto eigen(const A& x) const { return (1.0f + (-x).exp()).inverse(); }
 };
 
 struct HardSigmoidOp {
@@ -77,6 +82,8 @@ struct HardSwishOp {
 struct TanhOp {
   template <class T>
   T operator()(T x) const { return std::tanh(x); }
+  template <class A>
+  auto eigen(const A& x) const { return x.tanh(); }
 };
 
 template <class T>
@@ -110,6 +117,8 @@ struct MishOp {
 struct GeluOp {
   template <class T>
   T operator()(T x) const { return T(0.5) * x * (T(1) + std::erf(x * T(M_SQRT1_2))); }
+  template <class A>
+  auto eigen(const A& x) const { return 0.5f * x * (1.0f + (x * float(M_SQRT1_2)).erf()); }
 };
 
 struct GeluTanhOp {
@@ -117,6 +126,10 @@ struct GeluTanhOp {
   T operator()(T x) const {
     const T k = T(0.7978845608028654);  // sqrt(2 / pi)
     return T(0.5) * x * (T(1) + std::tanh(k * (x + T(0.044715) * x * x * x)));
+  }
+  template <class A>
+  auto eigen(const A& x) const {
+    return 0.5f * x * (1.0f + (0.7978845608028654f * (x + 0.044715f * x * x * x)).tanh());
   }
 };
 
@@ -138,22 +151,13 @@ class PReluKernel final : public Kernel {
   Status compute(KernelContext& ctx) const override {
     const Tensor& x = ctx.input(0);
     const Tensor& slope = ctx.input(1);
-    if (slope.dtype() != x.dtype()) {
-      return invalid_argument(id_.describe() + ": slope dtype " + dtype_name(slope.dtype()) +
-                              " differs from input dtype " + dtype_name(x.dtype()));
-    }
-    QWB_ASSIGN_OR_RETURN(ew::Broadcast<2> bc, ew::plan_broadcast<2>({x.shape(), slope.shape()}, id_));
-    if (bc.out_shape != x.shape()) {
+    auto op = [](auto v, auto s) { return v < decltype(v)(0) ? static_cast<decltype(v)>(s * v) : v; };
+    QWB_ASSIGN_OR_RETURN(Tensor y, (ew::apply_binary<kFloatTypes | kSignedTypes, false>(x, slope, slope.shape(), op,
+                                                                                       ctx.threads, id_)));
+    if (y.shape() != x.shape()) {  // the slope broadcasts to x, never the other way
       return invalid_argument(id_.describe() + ": slope " + shape_str(slope.shape()) +
                               " does not broadcast to input " + shape_str(x.shape()));
     }
-    Tensor y(x.dtype(), x.shape());
-    bool ok = ew::visit_dtype<kFloatTypes | kSignedTypes>(x.dtype(), [&](auto tag, auto w) {
-      using S = typename decltype(tag)::type;
-      auto op = [](auto v, auto s) { return v < decltype(v)(0) ? static_cast<decltype(v)>(s * v) : v; };
-      ew::broadcast_binary(x.data<S>(), slope.data<S>(), y.data<S>(), bc, ctx.threads, decltype(w)::wrap(op));
-    });
-    if (!ok) return unsupported_dtype(id_, x.dtype());
     ctx.output(0) = std::move(y);
     return Status::ok();
   }

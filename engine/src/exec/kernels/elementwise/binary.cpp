@@ -168,28 +168,6 @@ class LegacyBroadcast {
   int64_t axis_;
 };
 
-Status check_same_dtype(const Tensor& a, const Tensor& b, const Node& id) {
-  if (a.dtype() == b.dtype()) return Status::ok();
-  return invalid_argument(id.describe() + ": input dtypes differ (" + dtype_name(a.dtype()) + " and " +
-                          dtype_name(b.dtype()) + ")");
-}
-
-// y = op(a, b) with broadcasting; y is bool when kBoolOut, else a's dtype.
-template <unsigned kTypes, bool kBoolOut, class Op>
-Result<Tensor> apply_binary(const Tensor& a, const Tensor& b, const Shape& b_shape, const Op& op, int threads,
-                            const Node& id) {
-  QWB_RETURN_IF_ERROR(check_same_dtype(a, b, id));
-  QWB_ASSIGN_OR_RETURN(ew::Broadcast<2> bc, ew::plan_broadcast<2>({a.shape(), b_shape}, id));
-  Tensor y(kBoolOut ? DType::kBool : a.dtype(), bc.out_shape);
-  bool ok = ew::visit_dtype<kTypes>(a.dtype(), [&](auto tag, auto w) {
-    using S = typename decltype(tag)::type;
-    using R = std::conditional_t<kBoolOut, uint8_t, S>;
-    ew::broadcast_binary(a.data<S>(), b.data<S>(), y.data<R>(), bc, threads, decltype(w)::wrap(op));
-  });
-  if (!ok) return unsupported_dtype(id, a.dtype());
-  return y;
-}
-
 template <class Op, unsigned kTypes, bool kBoolOut = false>
 class BinaryKernel final : public Kernel {
  public:
@@ -200,7 +178,7 @@ class BinaryKernel final : public Kernel {
     const Tensor& a = ctx.input(0);
     const Tensor& b = ctx.input(1);
     QWB_ASSIGN_OR_RETURN(Shape b_shape, legacy_.b_shape(a.shape(), b.shape(), id_));
-    QWB_ASSIGN_OR_RETURN(ctx.output(0), (apply_binary<kTypes, kBoolOut>(a, b, b_shape, op_, ctx.threads, id_)));
+    QWB_ASSIGN_OR_RETURN(ctx.output(0), (ew::apply_binary<kTypes, kBoolOut>(a, b, b_shape, op_, ctx.threads, id_)));
     return Status::ok();
   }
 
@@ -238,7 +216,7 @@ class VariadicKernel final : public Kernel {
     // A fresh buffer even for one input: the output may be modified in place by taps.
     Tensor acc = ctx.input(0).clone();
     for (int i = 1; i < n; ++i) {
-      QWB_ASSIGN_OR_RETURN(acc, (apply_binary<kTypes, false>(acc, ctx.input(i), ctx.input(i).shape(), Op{},
+      QWB_ASSIGN_OR_RETURN(acc, (ew::apply_binary<kTypes, false>(acc, ctx.input(i), ctx.input(i).shape(), Op{},
                                                             ctx.threads, id_)));
     }
     bool ok = ew::visit_dtype<kTypes>(acc.dtype(), [&](auto tag, auto w) {
@@ -270,7 +248,7 @@ class PowKernel final : public Kernel {
     if (xt == et && (xt == DType::kFloat32 || xt == DType::kFloat64)) {
       // Same-dtype float: direct, with x^2 (LayerNorm variance) as a multiply.
       auto op = [](auto a, auto b) { return b == decltype(b)(2) ? a * a : std::pow(a, b); };
-      QWB_ASSIGN_OR_RETURN(ctx.output(0), (apply_binary<kFloatTypes, false>(x, e, e_shape, op, ctx.threads, id_)));
+      QWB_ASSIGN_OR_RETURN(ctx.output(0), (ew::apply_binary<kFloatTypes, false>(x, e, e_shape, op, ctx.threads, id_)));
       return Status::ok();
     }
     if (!(dtype_is_float(xt) || dtype_is_integer(xt)) || xt == DType::kInt4 || xt == DType::kUInt4) {
@@ -284,13 +262,14 @@ class PowKernel final : public Kernel {
       // Integer power by squaring in int64 (exact, wrapping), then cast to the base dtype.
       QWB_ASSIGN_OR_RETURN(Tensor xi, ew::cast_tensor(x, DType::kInt64, true, ctx.threads, id_));
       QWB_ASSIGN_OR_RETURN(Tensor ei, ew::cast_tensor(e, DType::kInt64, true, ctx.threads, id_));
-      QWB_ASSIGN_OR_RETURN(result, (apply_binary<ew::kSignedTypes, false>(xi, ei, e_shape, IntPow{}, ctx.threads, id_)));
+      QWB_ASSIGN_OR_RETURN(result, (ew::apply_binary<ew::kSignedTypes, false>(xi, ei, e_shape, IntPow{},
+                                                                             ctx.threads, id_)));
     } else {
       // Mixed dtypes: computed in double, rounded once to the base dtype (float -> int truncates).
       QWB_ASSIGN_OR_RETURN(Tensor xd, ew::cast_tensor(x, DType::kFloat64, true, ctx.threads, id_));
       QWB_ASSIGN_OR_RETURN(Tensor ed, ew::cast_tensor(e, DType::kFloat64, true, ctx.threads, id_));
       auto op = [](auto a, auto b) { return std::pow(a, b); };
-      QWB_ASSIGN_OR_RETURN(result, (apply_binary<kFloatTypes, false>(xd, ed, e_shape, op, ctx.threads, id_)));
+      QWB_ASSIGN_OR_RETURN(result, (ew::apply_binary<kFloatTypes, false>(xd, ed, e_shape, op, ctx.threads, id_)));
     }
     QWB_ASSIGN_OR_RETURN(ctx.output(0), ew::cast_tensor(result, xt, true, ctx.threads, id_));
     return Status::ok();
@@ -324,7 +303,7 @@ class WhereKernel final : public Kernel {
     const Tensor& x = ctx.input(1);
     const Tensor& y = ctx.input(2);
     if (c.dtype() != DType::kBool) return unsupported_dtype(id_, c.dtype(), "condition");
-    QWB_RETURN_IF_ERROR(check_same_dtype(x, y, id_));
+    QWB_RETURN_IF_ERROR(ew::check_same_dtype(x, y, id_));
     QWB_ASSIGN_OR_RETURN(ew::Broadcast<3> bc, ew::plan_broadcast<3>({c.shape(), x.shape(), y.shape()}, id_));
     Tensor out(x.dtype(), bc.out_shape);
     bool ok = false;
@@ -342,7 +321,7 @@ class WhereKernel final : public Kernel {
         for (int64_t i = 0; i < n; ++i) op[o + i] = cc[i * st[0]] ? xx[i * st[1]] : yy[i * st[2]];
       });
     });
-    if (!ok || !dtype_is_supported(x.dtype())) return unsupported_dtype(id_, x.dtype());
+    if (!ok) return unsupported_dtype(id_, x.dtype());
     ctx.output(0) = std::move(out);
     return Status::ok();
   }

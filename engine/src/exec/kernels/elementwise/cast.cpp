@@ -121,14 +121,16 @@ class NarrowCodec {
       case DType::kFloat16: static_cast<uint16_t*>(p)[i] = float_to_half(v); break;
       case DType::kBFloat16: static_cast<uint16_t*>(p)[i] = float_to_bfloat16(v); break;
       // int4/uint4 as the ONNX reference: clip to the range, then round half to even.
-      case DType::kInt4: static_cast<int8_t*>(p)[i] = static_cast<int8_t>(std::nearbyint(clip(v, -8.0f, 7.0f))); break;
-      case DType::kUInt4: static_cast<uint8_t*>(p)[i] = static_cast<uint8_t>(std::nearbyint(clip(v, 0.0f, 15.0f))); break;
+      case DType::kInt4: static_cast<int8_t*>(p)[i] = static_cast<int8_t>(round_clip(v, -8.0f, 7.0f)); break;
+      case DType::kUInt4: static_cast<uint8_t*>(p)[i] = static_cast<uint8_t>(round_clip(v, 0.0f, 15.0f)); break;
       default: static_cast<uint8_t*>(p)[i] = fp8_encode(v, *fp8_, saturate_); break;
     }
   }
 
  private:
-  static float clip(float v, float lo, float hi) { return std::isnan(v) ? 0.0f : std::min(hi, std::max(lo, v)); }
+  static float round_clip(float v, float lo, float hi) {
+    return std::isnan(v) ? 0.0f : std::nearbyint(std::min(hi, std::max(lo, v)));
+  }
 
   DType dt_;
   const Fp8Format* fp8_;
@@ -280,7 +282,9 @@ Result<DType> cast_target(const Node& node) {
         {"UINT32", DType::kUInt32}, {"INT64", DType::kInt64}, {"UINT64", DType::kUInt64},
         {"BOOL", DType::kBool}, {"STRING", DType::kString}};
     auto it = names.find(a->s);
-    if (it == names.end()) return invalid_argument(node.describe() + ": attribute 'to' has unknown type '" + a->s + "'");
+    if (it == names.end()) {
+      return invalid_argument(node.describe() + ": attribute 'to' has unknown type '" + a->s + "'");
+    }
     return it->second;
   }
   return static_cast<DType>(a->i);

@@ -2,6 +2,8 @@
 #include <cmath>
 #include <type_traits>
 
+#include <unsupported/Eigen/SpecialFunctions>
+
 #include "exec/kernel.h"
 #include "exec/kernel_util.h"
 #include "exec/kernels/elementwise/elementwise.h"
@@ -43,9 +45,15 @@ QWB_FLOAT_OP(CoshOp, std::cosh(x));
 QWB_FLOAT_OP(AsinhOp, std::asinh(x));
 QWB_FLOAT_OP(AcoshOp, std::acosh(x));
 QWB_FLOAT_OP(AtanhOp, std::atanh(x));
-QWB_FLOAT_OP(ErfOp, std::erf(x));
 
 #undef QWB_FLOAT_OP
+
+struct ErfOp {
+  template <class T>
+  T operator()(T x) const { return std::erf(x); }
+  template <class A>
+  auto eigen(const A& x) const { return x.erf(); }
+};
 
 struct AbsOp {
   template <class T>
@@ -81,31 +89,7 @@ struct NotOp {
   uint8_t operator()(uint8_t x) const { return x ? 0 : 1; }
 };
 
-// y = pred(x) as bool for float inputs.
-template <class Pred>
-class FloatPredicateKernel final : public Kernel {
- public:
-  explicit FloatPredicateKernel(const Node& node) : id_(ew::node_identity(node)), pred_(node) {}
-
-  Status compute(KernelContext& ctx) const override {
-    const Tensor& x = ctx.input(0);
-    Tensor y(DType::kBool, x.shape());
-    bool ok = ew::visit_dtype<kFloatTypes>(x.dtype(), [&](auto tag, auto w) {
-      using S = typename decltype(tag)::type;
-      ew::map_array(x.data<S>(), y.data<uint8_t>(), x.numel(), ctx.threads, decltype(w)::wrap(pred_));
-    });
-    if (!ok) return unsupported_dtype(id_, x.dtype());
-    ctx.output(0) = std::move(y);
-    return Status::ok();
-  }
-
- private:
-  Node id_;
-  Pred pred_;
-};
-
 struct IsNaNPred {
-  explicit IsNaNPred(const Node&) {}
   template <class T>
   bool operator()(T x) const { return std::isnan(x); }
 };
@@ -150,8 +134,8 @@ void register_unary_kernels(KernelRegistry& r) {
   add_unary<AtanhOp, kFloatTypes>(r, "Atanh", 9);
   add_unary<ErfOp, kFloatTypes>(r, "Erf", 9);
   add_unary<NotOp, kBoolType>(r, "Not", 1);
-  r.add("IsNaN", 9, kMaxOpset, make_kernel<FloatPredicateKernel<IsNaNPred>>);
-  r.add("IsInf", 10, kMaxOpset, make_kernel<FloatPredicateKernel<IsInfPred>>);
+  add_unary<IsNaNPred, kFloatTypes, true>(r, "IsNaN", 9);
+  add_unary<IsInfPred, kFloatTypes, true>(r, "IsInf", 10);
 }
 
 }  // namespace qwb

@@ -108,13 +108,7 @@ class ConvKernel final : public Kernel {
     const Tensor& x = ctx.input(0);
     const Tensor& wt = ctx.input(1);
     const Tensor* bias = ctx.has_input(2) ? &ctx.input(2) : nullptr;
-    if (wt.dtype() != x.dtype() || (bias && bias->dtype() != x.dtype())) {
-      return invalid_argument(node_.describe() + ": X, W and B must have the same dtype");
-    }
-    if (x.rank() < 3 || wt.rank() != x.rank()) {
-      return invalid_argument(node_.describe() + ": X " + shape_str(x.shape()) + " and W " +
-                              shape_str(wt.shape()) + " must have the same rank >= 3");
-    }
+    QWB_ASSIGN_OR_RETURN(const std::vector<int64_t> kernel, nn::conv_kernel_dims(ctx, attrs_, node_));
     const int64_t n = x.dim(0), c = x.dim(1), m = wt.dim(0), cg = wt.dim(1);
     if (cg * group_ != c || m % group_ != 0) {
       return invalid_argument(node_.describe() + ": X " + shape_str(x.shape()) + " and W " +
@@ -123,10 +117,6 @@ class ConvKernel final : public Kernel {
     if (bias && bias->numel() != m) {
       return invalid_argument(node_.describe() + ": B has " + std::to_string(bias->numel()) +
                               " values, expected " + std::to_string(m));
-    }
-    const std::vector<int64_t> kernel(wt.shape().begin() + 2, wt.shape().end());
-    if (!attrs_.kernel_shape.empty() && attrs_.kernel_shape != kernel) {
-      return invalid_argument(node_.describe() + ": kernel_shape does not match W " + shape_str(wt.shape()));
     }
     QWB_ASSIGN_OR_RETURN(Window3 w, nn::forward_window(attrs_, x.shape(), kernel, node_));
 
@@ -154,7 +144,8 @@ class ConvKernel final : public Kernel {
           if (bp) {
             for (int64_t j = 0; j < mg; ++j) std::fill(yg + j * osz, yg + (j + 1) * osz, bp[g * mg + j]);
           }
-          nn::gemm(wp + g * mg * cg * ksz, b, yg, mg, osz, cg * ksz, false, false, T(1), bp != nullptr);
+          nn::gemm(wp + g * mg * cg * ksz, b, yg, mg, osz, cg * ksz, false, false, T(1), bp != nullptr,
+                   ctx.threads);
         }
       }
     }
@@ -170,7 +161,7 @@ class ConvKernel final : public Kernel {
 }  // namespace
 
 void register_conv_kernels(KernelRegistry& r) {
-  // Opset 11 only relaxed kernel_shape inference and added int types elsewhere; 22 adds bfloat16.
+  // Conv-11 and -22 only reword the spec and add bfloat16: one kernel serves every version.
   r.add("Conv", 1, kMaxOpset, ConvKernel::create);
   register_conv_transpose_kernels(r);
 }

@@ -72,13 +72,7 @@ class ConvTransposeKernel final : public Kernel {
     const Tensor& x = ctx.input(0);
     const Tensor& wt = ctx.input(1);
     const Tensor* bias = ctx.has_input(2) ? &ctx.input(2) : nullptr;
-    if (wt.dtype() != x.dtype() || (bias && bias->dtype() != x.dtype())) {
-      return invalid_argument(node_.describe() + ": X, W and B must have the same dtype");
-    }
-    if (x.rank() < 3 || wt.rank() != x.rank()) {
-      return invalid_argument(node_.describe() + ": X " + shape_str(x.shape()) + " and W " +
-                              shape_str(wt.shape()) + " must have the same rank >= 3");
-    }
+    QWB_ASSIGN_OR_RETURN(const std::vector<int64_t> kernel, nn::conv_kernel_dims(ctx, attrs_, node_));
     // W is [C, M/group, kernel...].
     const int64_t n = x.dim(0), c = x.dim(1), mg = wt.dim(1), m = mg * group_;
     if (wt.dim(0) != c || c % group_ != 0) {
@@ -88,10 +82,6 @@ class ConvTransposeKernel final : public Kernel {
     if (bias && bias->numel() != m) {
       return invalid_argument(node_.describe() + ": B has " + std::to_string(bias->numel()) +
                               " values, expected " + std::to_string(m));
-    }
-    const std::vector<int64_t> kernel(wt.shape().begin() + 2, wt.shape().end());
-    if (!attrs_.kernel_shape.empty() && attrs_.kernel_shape != kernel) {
-      return invalid_argument(node_.describe() + ": kernel_shape does not match W " + shape_str(wt.shape()));
     }
     QWB_ASSIGN_OR_RETURN(Window3 w, nn::transpose_window(attrs_, x.shape(), kernel, node_));
 
@@ -105,7 +95,7 @@ class ConvTransposeKernel final : public Kernel {
       for (int64_t g = 0; g < group_; ++g) {
         // W_g is stored [cg, mg * ksz]; its transpose times X_g [cg, isz] gives col.
         nn::gemm(wp + g * cg * mg * ksz, xp + (img * c + g * cg) * isz, col.data(), mg * ksz, isz, cg,
-                 /*trans_a=*/true);
+                 /*trans_a=*/true, false, T(1), false, ctx.threads);
         col2im(col.data(), mg, w, yp + (img * m + g * mg) * osz, ctx.threads);
       }
     }
@@ -129,7 +119,7 @@ class ConvTransposeKernel final : public Kernel {
 }  // namespace
 
 void register_conv_transpose_kernels(KernelRegistry& r) {
-  // Opset 11 changed only how output_shape/pads interact in the spec text; 22 adds bfloat16.
+  // ConvTranspose-11 and -22 only reword the spec and add bfloat16: one kernel serves them all.
   r.add("ConvTranspose", 1, kMaxOpset, ConvTransposeKernel::create);
 }
 

@@ -242,13 +242,10 @@ Operand<T> contract(const Operand<T>& a, const Operand<T>& b, const std::vector<
   out.labels = cat(batch, left, right);
   for (int l : out.labels) out.shape.push_back(sizes.at(l));
   out.data.assign(static_cast<size_t>(nb * m * n), T(0));
-  auto run = [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; ++i) {
-      nn::gemm(aa.data.data() + i * m * k, bb.data.data() + i * k * n, out.data.data() + i * m * n, m, n, k);
-    }
-  };
-  if (threads > 1 && nb >= threads) parallel_for(nb, threads, run, m * n * k);
-  else run(0, nb);
+  nn::for_each_product(nb, m * n * k, threads, [&](int64_t i, int product_threads) {
+    nn::gemm(aa.data.data() + i * m * k, bb.data.data() + i * k * n, out.data.data() + i * m * n, m, n, k,
+             false, false, T(1), false, product_threads);
+  });
   return out;
 }
 

@@ -49,30 +49,23 @@ Result<Tensor> matmul(const Tensor& a, const Tensor& b, int threads, const Node&
 
   if (shape_numel(b_batch) == 1 && shape_numel(a_batch) == nb) {
     // Shared right operand (weights): fold the batch into the rows, one large GEMM.
-    nn::gemm(ap, bp, yp, nb * m, n, k);
+    nn::gemm(ap, bp, yp, nb * m, n, k, false, false, T(1), false, threads);
     return y;
   }
   // Matrix offsets of every batch entry under broadcasting.
   const auto a_st = broadcast_strides(a_batch, batch), b_st = broadcast_strides(b_batch, batch);
   const auto out_st = contiguous_strides(batch);
-  auto run = [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; ++i) {
-      int64_t ao = 0, bo = 0, rem = i;
-      for (size_t d = 0; d < batch.size(); ++d) {
-        const int64_t idx = rem / out_st[d];
-        rem %= out_st[d];
-        ao += idx * a_st[d];
-        bo += idx * b_st[d];
-      }
-      nn::gemm(ap + ao * m * k, bp + bo * k * n, yp + i * m * n, m, n, k);
+  nn::for_each_product(nb, m * n * k, threads, [&](int64_t i, int product_threads) {
+    int64_t ao = 0, bo = 0, rem = i;
+    for (size_t d = 0; d < batch.size(); ++d) {
+      const int64_t idx = rem / out_st[d];
+      rem %= out_st[d];
+      ao += idx * a_st[d];
+      bo += idx * b_st[d];
     }
-  };
-  if (threads > 1 && nb >= threads) {
-    // Many small products (attention heads): one thread per product, Eigen stays serial inside.
-    parallel_for(nb, threads, run, m * n * k);
-  } else {
-    run(0, nb);  // few large products: Eigen parallelises each one
-  }
+    nn::gemm(ap + ao * m * k, bp + bo * k * n, yp + i * m * n, m, n, k, false, false, T(1), false,
+             product_threads);
+  });
   return y;
 }
 
@@ -156,7 +149,8 @@ class GemmKernel final : public Kernel {
         for (int64_t j = 0; j < n; ++j) yp[i * n + j] = beta * cp[i * st[0] + j * st[1]];
       }
     }
-    nn::gemm(a.data<T>(), b.data<T>(), yp, m, n, k, trans_a_, trans_b_, static_cast<T>(alpha_), use_c);
+    nn::gemm(a.data<T>(), b.data<T>(), yp, m, n, k, trans_a_, trans_b_, static_cast<T>(alpha_), use_c,
+             ctx.threads);
     ctx.output(0) = std::move(y);
     return Status::ok();
   }

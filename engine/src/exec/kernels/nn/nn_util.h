@@ -1,11 +1,11 @@
-// Helpers shared by the nn kernels (Conv, ConvTranspose, MatMul, Gemm, Einsum, pooling): an
-// Eigen GEMM on raw row-major buffers and the float32 fallback for half-precision inputs.
+// Helpers shared by the nn kernels (Conv, ConvTranspose, MatMul, Gemm, Einsum, pooling): a
+// GEMM on raw row-major buffers (Eigen, in gemm.cpp) and the float32 fallback for half-precision
+// inputs.
 //
-//   nn::gemm(a, b, c, m, n, k, /*trans_a=*/false, /*trans_b=*/true);   // c = a * b^T
+//   nn::gemm(a, b, c, m, n, k, /*trans_a=*/false, /*trans_b=*/true);   // c = a * b^T, 1 thread
 //   if (nn::is_half(x.dtype())) return nn::compute_in_float(ctx, [this](KernelContext& c) { return compute(c); });
 #pragma once
 
-#include <Eigen/Core>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -22,40 +22,27 @@ void register_einsum_kernels(KernelRegistry& r);          // nn/einsum.cpp
 
 namespace nn {
 
-namespace detail {
-template <typename L, typename R, typename C, typename T>
-void product_into(const L& l, const R& r, C&& c, T alpha, bool accumulate) {
-  if (accumulate) {
-    c.noalias() += alpha * (l * r);
-  } else if (alpha == T(1)) {
-    c.noalias() = l * r;
-  } else {
-    c.noalias() = alpha * (l * r);
-  }
-}
-}  // namespace detail
-
 // c[m, n] (+)= alpha * op(a) * op(b) on dense row-major buffers; op(a) is [m, k] (a is stored
 // [k, m] when trans_a), op(b) is [k, n] (stored [n, k] when trans_b). `accumulate` adds to c
-// instead of overwriting it. Eigen parallelises large products itself (the session sets its
-// thread count) and stays single-threaded when called inside a parallel_for worker.
+// instead of overwriting it. Large products are split into `threads` independent column (or
+// row) blocks, each an Eigen product; called from inside a parallel_for worker it runs serially.
+// Instantiated in gemm.cpp (the one file that compiles Eigen's GEMM) for float, double, int32,
+// int64, uint32 and uint64.
 template <typename T>
 void gemm(const T* a, const T* b, T* c, int64_t m, int64_t n, int64_t k, bool trans_a = false,
-          bool trans_b = false, T alpha = T(1), bool accumulate = false) {
-  using Mat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-  using CMap = Eigen::Map<const Mat>;
-  Eigen::Map<Mat> cm(c, m, n);
-  if (m == 0 || n == 0) return;
-  if (k == 0) {
-    if (!accumulate) cm.setZero();
-    return;
+          bool trans_b = false, T alpha = T(1), bool accumulate = false, int threads = 1);
+
+// Runs nb independent products, product(i, threads) computing the i-th with `threads` threads:
+// with many products (attention heads) one thread per product, otherwise each one split.
+template <typename Product>
+void for_each_product(int64_t nb, int64_t macs_each, int threads, Product&& product) {
+  if (threads > 1 && nb >= threads) {
+    parallel_for(nb, threads, [&](int64_t i0, int64_t i1) {
+      for (int64_t i = i0; i < i1; ++i) product(i, 1);
+    }, macs_each);
+  } else {
+    for (int64_t i = 0; i < nb; ++i) product(i, threads);
   }
-  CMap am(a, trans_a ? k : m, trans_a ? m : k);
-  CMap bm(b, trans_b ? n : k, trans_b ? k : n);
-  if (!trans_a && !trans_b) detail::product_into(am, bm, cm, alpha, accumulate);
-  if (!trans_a && trans_b) detail::product_into(am, bm.transpose(), cm, alpha, accumulate);
-  if (trans_a && !trans_b) detail::product_into(am.transpose(), bm, cm, alpha, accumulate);
-  if (trans_a && trans_b) detail::product_into(am.transpose(), bm.transpose(), cm, alpha, accumulate);
 }
 
 inline bool is_half(DType t) { return t == DType::kFloat16 || t == DType::kBFloat16; }

@@ -43,13 +43,6 @@ Status dispatch_float(KernelContext& ctx, const Kernel& k, Body&& body, uint32_t
   return st;
 }
 
-// Per-channel (or, for BatchNormalization spatial=0, per-element) parameter p of element i of
-// an (N, C, spatial...) tensor: p[(i / stride) % count].
-struct ChannelIndex {
-  int64_t stride = 1, count = 1;
-  int64_t operator()(int64_t i) const { return (i / stride) % count; }
-};
-
 // ---------------------------------------------------------------------------------------------
 
 class BatchNormKernel final : public Kernel {
@@ -85,17 +78,17 @@ class BatchNormKernel final : public Kernel {
     std::vector<double> mean = to_doubles(ctx.input(3)), var = to_doubles(ctx.input(4));
     // Per-channel parameters, or per-element ones (C, D1, ...) for the old spatial=0 mode.
     const int64_t count = static_cast<int64_t>(scale.size());
-    ChannelIndex ci{spatial, c};
-    if (count == c * spatial && count != c) ci = ChannelIndex{1, count};
-    else if (count != c) return invalid_argument(node.describe() + ": scale has " + std::to_string(count) +
-                                                 " elements for " + std::to_string(c) + " channels");
+    const bool per_channel = count == c;
+    if (!per_channel && count != c * spatial)
+      return invalid_argument(node.describe() + ": scale has " + std::to_string(count) + " elements for " +
+                              std::to_string(c) + " channels");
     if (bias.size() != scale.size() || mean.size() != scale.size() || var.size() != scale.size())
       return invalid_argument(node.describe() + ": scale, B, mean and var must have the same size");
     const T* src = x.data<T>();
 
     if (training_) {
       // Batch statistics per channel replace the running ones; the running ones are updated.
-      if (ci.stride != spatial) return invalid_argument(node.describe() + ": training needs per-channel parameters");
+      if (!per_channel) return invalid_argument(node.describe() + ": training needs per-channel parameters");
       std::vector<double> running_mean = mean, running_var = var;
       for (int64_t ch = 0; ch < c; ++ch) {
         auto get = [&](int64_t i) { return static_cast<double>(src[((i / spatial) * c + ch) * spatial + i % spatial]); };
@@ -109,16 +102,29 @@ class BatchNormKernel final : public Kernel {
       if (ctx.num_outputs() > 2) ctx.output(2) = vector_tensor<T>(running_var, ctx.input(4));
     }
 
-    std::vector<double> inv(scale.size());
-    for (size_t p = 0; p < scale.size(); ++p) inv[p] = scale[p] / std::sqrt(var[p] + epsilon_);
+    // y = (x - mean) * (scale / sqrt(var + eps)) + bias, with the per-parameter factors in T.
+    std::vector<T> a(scale.size()), m(scale.size()), bb(scale.size());
+    for (size_t p = 0; p < scale.size(); ++p) {
+      a[p] = static_cast<T>(scale[p] / std::sqrt(var[p] + epsilon_));
+      m[p] = static_cast<T>(mean[p]);
+      bb[p] = static_cast<T>(bias[p]);
+    }
     Tensor y(x.dtype(), x.shape());
     T* dst = y.data<T>();
-    parallel_for(x.numel(), ctx.threads, [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; ++i) {
-        int64_t p = ci(i);
-        dst[i] = static_cast<T>((src[i] - mean[p]) * inv[p] + bias[p]);
+    // Rows of `len` elements: one channel's spatial block, or one sample for per-element params.
+    const int64_t len = per_channel ? spatial : count, rows = x.numel() / std::max<int64_t>(len, 1);
+    parallel_for(rows, ctx.threads, [&](int64_t b, int64_t e) {
+      for (int64_t r = b; r < e; ++r) {
+        const T* xs = src + r * len;
+        T* ys = dst + r * len;
+        if (per_channel) {
+          const int64_t p = r % c;
+          for (int64_t i = 0; i < len; ++i) ys[i] = (xs[i] - m[p]) * a[p] + bb[p];
+        } else {
+          for (int64_t i = 0; i < len; ++i) ys[i] = (xs[i] - m[i]) * a[i] + bb[i];
+        }
       }
-    });
+    }, len);
     ctx.output(0) = std::move(y);
     return Status::ok();
   }

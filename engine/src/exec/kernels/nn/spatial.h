@@ -256,4 +256,24 @@ inline Result<Window3> transpose_window(const WindowAttrs& a, const Shape& x_sha
   return w;
 }
 
+// Input checks shared by Conv and ConvTranspose: X, W (and B) of one dtype, equal ranks >= 3,
+// kernel_shape (when given) equal to W's spatial dims. Returns the kernel dims.
+inline Result<std::vector<int64_t>> conv_kernel_dims(const KernelContext& ctx, const WindowAttrs& a,
+                                                     const Node& node) {
+  const Tensor& x = ctx.input(0);
+  const Tensor& w = ctx.input(1);
+  if (w.dtype() != x.dtype() || (ctx.has_input(2) && ctx.input(2).dtype() != x.dtype())) {
+    return invalid_argument(node.describe() + ": X, W and B must have the same dtype");
+  }
+  if (x.rank() < 3 || w.rank() != x.rank()) {
+    return invalid_argument(node.describe() + ": X " + shape_str(x.shape()) + " and W " +
+                            shape_str(w.shape()) + " must have the same rank >= 3");
+  }
+  std::vector<int64_t> kernel(w.shape().begin() + 2, w.shape().end());
+  if (!a.kernel_shape.empty() && a.kernel_shape != kernel) {
+    return invalid_argument(node.describe() + ": kernel_shape does not match W " + shape_str(w.shape()));
+  }
+  return kernel;
+}
+
 }  // namespace qwb::nn

@@ -119,11 +119,15 @@ class QuantizeLinearKernel final : public Kernel {
     if ((!range || out == DType::kInt32) && !is_float8(out)) return unsupported_dtype(node, out, "output");
 
     QWB_ASSIGN_OR_RETURN(QuantLayout layout, make_layout(node, x.shape(), scale, zp, axis_, block_size_));
-    std::vector<float> xs = to_float_vector(x), scales = to_float_vector(scale);
-    if (precision_ == DType::kFloat16 || precision_ == DType::kBFloat16) {
-      for (float& v : xs) v = round_to_precision(v);
+    const bool low_precision = precision_ == DType::kFloat16 || precision_ == DType::kBFloat16;
+    // float32 x is read in place; other dtypes (and rounded operands) use a float32 copy.
+    Tensor xf = x.dtype() == DType::kFloat32 && !low_precision ? x : x.cast(DType::kFloat32);
+    std::vector<float> scales = to_float_vector(scale);
+    if (low_precision) {
+      for (int64_t i = 0; i < xf.numel(); ++i) xf.data<float>()[i] = round_to_precision(xf.data<float>()[i]);
       for (float& v : scales) v = round_to_precision(v);
     }
+    const float* xs = xf.data<float>();
     std::vector<int32_t> zps(scales.size(), 0);
     if (zp && range) {
       for (int64_t i = 0; i < zp->numel(); ++i) zps[i] = static_cast<int32_t>(zp->get_int64(i));
@@ -133,15 +137,14 @@ class QuantizeLinearKernel final : public Kernel {
     const int64_t n = x.numel();
     auto divided = [&](int64_t i, int64_t p) {
       float v = xs[i] / scales[p];
-      return precision_ == DType::kUndefined || precision_ == DType::kFloat32 ? v : round_to_precision(v);
+      return low_precision ? round_to_precision(v) : v;
     };
     if (is_float8(out)) {
       // Float8 zero points are zero by definition (the reference ignores them).
       uint8_t* dst = static_cast<uint8_t*>(y.raw());
       parallel_for(n, ctx.threads, [&](int64_t b, int64_t e) {
         for (int64_t i = b; i < e; ++i) {
-          float v = divided(i, layout.param_index(i));
-          dst[i] = out == DType::kFloat8E4M3FN ? float_to_float8e4m3fn(v, saturate_) : float_to_float8e5m2(v, saturate_);
+          dst[i] = float_to_float8(divided(i, layout.param_index(i)), out, saturate_);
         }
       }, 64);
     } else {

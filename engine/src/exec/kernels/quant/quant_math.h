@@ -62,9 +62,12 @@ inline float dequantize_affine(int64_t q, int64_t zero_point, float scale) {
 
 // Float8 quantization: x / scale rounded to nearest even; `saturate` clamps out-of-range values to
 // the largest finite value instead of producing inf/NaN.
-inline uint8_t quantize_float8(float x, float scale, DType t, bool saturate) {
-  float v = x / scale;
+inline uint8_t float_to_float8(float v, DType t, bool saturate) {
   return t == DType::kFloat8E4M3FN ? float_to_float8e4m3fn(v, saturate) : float_to_float8e5m2(v, saturate);
+}
+
+inline uint8_t quantize_float8(float x, float scale, DType t, bool saturate) {
+  return float_to_float8(x / scale, t, saturate);
 }
 
 inline float float8_to_float(uint8_t bits, DType t) {

@@ -16,14 +16,9 @@ namespace {
 
 using shape_detail::Arith;
 using shape_detail::check_storable;
+using shape_detail::prod;
 using shape_detail::read_int64s;
 using shape_detail::wrap_index;
-
-int64_t prod(const Shape& s, size_t begin, size_t end) {
-  int64_t p = 1;
-  for (size_t i = begin; i < end && i < s.size(); ++i) p *= s[i];
-  return p;
-}
 
 char* bytes(Tensor& t) { return static_cast<char*>(t.raw()); }
 const char* bytes(const Tensor& t) { return static_cast<const char*>(t.raw()); }

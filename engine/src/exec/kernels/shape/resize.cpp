@@ -15,6 +15,7 @@
 
 #include "exec/kernel.h"
 #include "exec/kernel_util.h"
+#include "exec/kernels/reduce/reduce_common.h"
 
 namespace qwb {
 
@@ -167,7 +168,11 @@ class ResizeKernel final : public Kernel {
     }
 
     std::vector<DimTaps> dims(rank);
-    for (int d = 0; d < rank; ++d) dims[d] = make_taps(in[d], out[d], scale[d], roi_start[d], roi_end[d]);
+    for (int d = 0; d < rank; ++d) {
+      if (in[d] == 0 && out[d] > 0)
+        return invalid_argument(node.describe() + ": cannot resize an empty dimension to " + std::to_string(out[d]));
+      dims[d] = make_taps(in[d], out[d], scale[d], roi_start[d], roi_end[d]);
+    }
 
     // Run the passes on the element type: float types interpolate in float / double, other
     // dtypes go through float32 for linear / cubic (truncating back, as the reference does) and
@@ -176,7 +181,9 @@ class ResizeKernel final : public Kernel {
     if (dt == DType::kFloat32) { ctx.output(0) = run<float>(x, dims, ctx.threads); return Status::ok(); }
     if (dt == DType::kFloat64) { ctx.output(0) = run<double>(x, dims, ctx.threads); return Status::ok(); }
     if (mode_ != Mode::kNearest || coord_ == Coord::kTfCropAndResize) {
-      if (!dtype_is_supported(dt) || dt == DType::kBool) return unsupported_dtype(node, dt);
+      if (!dtype_is_supported(dt) || dt == DType::kBool || dt == DType::kFloat8E4M3FNUZ ||
+          dt == DType::kFloat8E5M2FNUZ)
+        return unsupported_dtype(node, dt);
       ctx.output(0) = run<float>(x.cast(DType::kFloat32), dims, ctx.threads).cast(dt);
       return Status::ok();
     }
@@ -294,7 +301,7 @@ class ResizeKernel final : public Kernel {
     const int64_t out_d = static_cast<int64_t>(t.extrapolate.size());
     const int64_t in_d = os[d];
     os[d] = out_d;
-    const int64_t outer = dims_product_(os, 0, d), inner = dims_product_(os, d + 1, static_cast<int>(os.size()));
+    const int64_t outer = dims_product(os, 0, d), inner = dims_product(os, d + 1, static_cast<int>(os.size()));
     Tensor y(x.dtype(), os);
     const T* src = static_cast<const T*>(x.raw());
     T* dst = static_cast<T*>(y.raw());
@@ -325,12 +332,6 @@ class ResizeKernel final : public Kernel {
       }
     }, inner * 4);
     return y;
-  }
-
-  static int64_t dims_product_(const Shape& s, int begin, int end) {
-    int64_t n = 1;
-    for (int i = begin; i < end; ++i) n *= s[i];
-    return n;
   }
 
   Mode mode_ = Mode::kNearest;

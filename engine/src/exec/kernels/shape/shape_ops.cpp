@@ -17,6 +17,7 @@ namespace {
 
 using shape_detail::Arith;
 using shape_detail::check_storable;
+using shape_detail::input_or_attr;
 using shape_detail::read_int64s;
 
 // A one-element tensor holding 1 in `dt` (EyeLike diagonal, all-true Dropout masks).
@@ -63,8 +64,7 @@ class ReshapeKernel final : public Kernel {
   Status compute(KernelContext& ctx) const override {
     const Tensor& x = ctx.input(0);
     const Node& node = *ctx.node;
-    // Opset 1-4 take the shape as an attribute, 5+ as input 1.
-    const std::vector<int64_t> spec = ctx.has_input(1) ? read_int64s(ctx.input(1)) : attr_shape_;
+    const std::vector<int64_t> spec = input_or_attr(ctx, 1, attr_shape_);  // attribute in opset 1-4
     Shape out(spec.size());
     int infer = -1;
     int64_t known = 1;
@@ -118,14 +118,8 @@ class FlattenKernel final : public Kernel {
       return invalid_argument(ctx.node->describe() + ": axis " + std::to_string(axis_) +
                               " is out of range for rank " + std::to_string(r));
     }
-    int64_t outer = 1;
-    for (int64_t i = 0; i < a; ++i) outer *= x.shape()[static_cast<size_t>(i)];
-    const int64_t inner = outer == 0 ? 0 : x.numel() / outer;
-    Shape out{outer, inner};
-    if (outer == 0) {  // numel is 0: the inner size is the product of the trailing dims
-      out[1] = 1;
-      for (int64_t i = a; i < r; ++i) out[1] *= x.shape()[static_cast<size_t>(i)];
-    }
+    const Shape& s = x.shape();
+    const Shape out{shape_detail::prod(s, 0, static_cast<size_t>(a)), shape_detail::prod(s, static_cast<size_t>(a), s.size())};
     ctx.output(0) = x.reshaped(out);
     return Status::ok();
   }
@@ -134,11 +128,6 @@ class FlattenKernel final : public Kernel {
   int64_t axis_;
 };
 
-// Squeeze/Unsqueeze: axes are an attribute before opset 13 and input 1 from 13.
-std::vector<int64_t> axes_of(const KernelContext& ctx, const std::vector<int64_t>& attr_axes) {
-  return ctx.has_input(1) ? read_int64s(ctx.input(1)) : attr_axes;
-}
-
 class SqueezeKernel final : public Kernel {
  public:
   explicit SqueezeKernel(const Node& node) : axes_(node.attrs.get_ints("axes")) {}
@@ -146,7 +135,7 @@ class SqueezeKernel final : public Kernel {
   Status compute(KernelContext& ctx) const override {
     const Tensor& x = ctx.input(0);
     const Node& node = *ctx.node;
-    const std::vector<int64_t> axes = axes_of(ctx, axes_);
+    const std::vector<int64_t> axes = input_or_attr(ctx, 1, axes_);  // attribute before opset 13
     std::vector<bool> drop(static_cast<size_t>(x.rank()), false);
     if (axes.empty()) {  // no axes: drop every dimension of size 1
       for (int i = 0; i < x.rank(); ++i) drop[static_cast<size_t>(i)] = x.dim(i) == 1;
@@ -177,7 +166,7 @@ class UnsqueezeKernel final : public Kernel {
   Status compute(KernelContext& ctx) const override {
     const Tensor& x = ctx.input(0);
     const Node& node = *ctx.node;
-    const std::vector<int64_t> axes = axes_of(ctx, axes_);
+    const std::vector<int64_t> axes = input_or_attr(ctx, 1, axes_);  // attribute before opset 13
     const int out_rank = x.rank() + static_cast<int>(axes.size());
     std::vector<bool> inserted(static_cast<size_t>(out_rank), false);
     for (int64_t a : axes) {
@@ -390,8 +379,9 @@ class RangeKernel final : public Kernel {
       if (delta == A(0)) return invalid_argument(node.describe() + ": delta is 0");
       int64_t n = 0;
       if constexpr (std::is_integral_v<A>) {  // exact: ceil((limit - start) / delta)
-        if (delta > A(0) && limit > start) n = static_cast<int64_t>((limit - start + delta - 1) / delta);
-        if (delta < A(0) && limit < start) n = static_cast<int64_t>((start - limit - delta - 1) / -delta);
+        const int64_t s = static_cast<int64_t>(start), l = static_cast<int64_t>(limit), d = static_cast<int64_t>(delta);
+        if (d > 0 && l > s) n = (l - s + d - 1) / d;
+        if (d < 0 && l < s) n = (s - l - d - 1) / -d;
       } else {
         n = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((static_cast<double>(limit) - start) / delta)));
       }

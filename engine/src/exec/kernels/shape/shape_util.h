@@ -32,6 +32,19 @@ void fill_elements(void* dst, const void* value, size_t elem_size, int64_t n);
 // Integer tensor (indices, shapes, axes) as int64 values; fast for int32/int64.
 std::vector<int64_t> read_int64s(const Tensor& t);
 
+// Product of s[begin, end) (clipped to the rank): outer/inner sizes around an axis.
+inline int64_t prod(const Shape& s, size_t begin, size_t end) {
+  int64_t p = 1;
+  for (size_t i = begin; i < end && i < s.size(); ++i) p *= s[i];
+  return p;
+}
+
+// Input i as int64 values when given, else the attribute: several ops turned attributes into
+// inputs in later opsets (Reshape shape, Squeeze axes, Slice starts, Split split, Pad pads).
+inline std::vector<int64_t> input_or_attr(const KernelContext& ctx, int i, const std::vector<int64_t>& attr) {
+  return ctx.has_input(i) ? read_int64s(ctx.input(i)) : attr;
+}
+
 // Status when `dt` cannot be moved by element size (string and other unstored types).
 inline Status check_storable(const Node& node, DType dt, const std::string& what = "input") {
   return dtype_size(dt) == 0 ? unsupported_dtype(node, dt, what) : Status::ok();

@@ -11,18 +11,9 @@ namespace qwb {
 namespace {
 
 using shape_detail::check_storable;
+using shape_detail::input_or_attr;
+using shape_detail::prod;
 using shape_detail::read_int64s;
-
-int64_t prod(const Shape& s, size_t begin, size_t end) {
-  int64_t p = 1;
-  for (size_t i = begin; i < end && i < s.size(); ++i) p *= s[i];
-  return p;
-}
-
-// Input i as int64 values when given, else the attribute (inputs replaced attributes in later opsets).
-std::vector<int64_t> input_or_attr(const KernelContext& ctx, int i, const std::vector<int64_t>& attr) {
-  return ctx.has_input(i) ? read_int64s(ctx.input(i)) : attr;
-}
 
 class SliceKernel final : public Kernel {
  public:
