@@ -77,10 +77,6 @@
         <translation>Projekt</translation>
     </message>
     <message>
-        <source>Open an ONNX model with File &gt; Open Model or drop it on the window.</source>
-        <translation>Öffnen Sie ein ONNX-Modell über Datei &gt; Modell öffnen oder ziehen Sie es auf das Fenster.</translation>
-    </message>
-    <message>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -151,10 +147,6 @@
         <source>Could not open model</source>
         <translation>Modell konnte nicht geöffnet werden</translation>
     </message>
-    <message>
-        <source>The model could not be loaded.</source>
-        <translation>Das Modell konnte nicht geladen werden.</translation>
-    </message>
 </context>
 <context>
     <name>qwb::ui::ModelSummaryPanel</name>
@@ -215,10 +207,6 @@
         <translation>Nicht unterstützte Ops:</translation>
     </message>
     <message>
-        <source>No model loaded. Use File &gt; Open Model or drop an .onnx file here.</source>
-        <translation>Kein Modell geladen. Datei &gt; Modell öffnen verwenden oder eine .onnx-Datei hierher ziehen.</translation>
-    </message>
-    <message>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
@@ -247,12 +235,22 @@
         <source>Fi&amp;lter:</source>
         <translation>Fi&amp;lter:</translation>
     </message>
+    <message>
+        <source>No model loaded.
+Use File &gt; Open Model or drop an .onnx file on the window.</source>
+        <translation>Kein Modell geladen.
+Datei &gt; Modell öffnen verwenden oder eine .onnx-Datei auf das Fenster ziehen.</translation>
+    </message>
 </context>
 <context>
     <name>qwb::ui::OpCountChart</name>
     <message>
         <source>Operators by type</source>
         <translation>Operatoren nach Typ</translation>
+    </message>
+    <message>
+        <source>Operators by type (the %1 most frequent of %2)</source>
+        <translation>Operatoren nach Typ (die %1 häufigsten von %2)</translation>
     </message>
 </context>
 <context>

@@ -61,7 +61,7 @@ for name in models:
     keys = ["opset", "nodes", "parameters", "macs", "architecture", "inputs", "outputs", "ops", "unsupported_ops"]
     missing = [k for k in keys if k not in info]
     check(name + " inspect", not missing and info["parameters"] == exp.get("onnx_initializer_elements", exp["parameters"]) and not info["unsupported_ops"],
-          f"parameters {info.get('parameters')} (ONNX initializers per PyTorch export {exp.get("onnx_initializer_elements")}), architecture {info.get('architecture')}, "
+          f"parameters {info.get('parameters')} (ONNX initializers per PyTorch export {exp.get('onnx_initializer_elements')}), architecture {info.get('architecture')}, "
           f"missing keys {missing}, unsupported {info.get('unsupported_ops')}")
 
     pre = exp["preprocessing"]

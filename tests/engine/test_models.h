@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace qwb::testing {
+namespace qwb::testmodels {
 
 inline onnx::ValueInfoProto tensor_info(const std::string& name, int elem, const std::vector<int64_t>& dims,
                                         const std::string& batch_param = "") {
@@ -76,4 +76,4 @@ inline std::string serialize(const onnx::ModelProto& m) {
   return s;
 }
 
-}  // namespace qwb::testing
+}  // namespace qwb::testmodels

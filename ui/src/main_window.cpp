@@ -84,7 +84,6 @@ MainWindow::MainWindow(QWidget* parent)
   connect(loader_, &ModelLoader::failed, this, &MainWindow::onLoadFailed);
 
   createMenus();
-  statusBar()->showMessage(tr("Open an ONNX model with File > Open Model or drop it on the window."));
 }
 
 MainWindow::~MainWindow() = default;
@@ -186,10 +185,10 @@ void MainWindow::onLoaded(const LoadOutcome& outcome) {
 
 void MainWindow::onLoadFailed(const LoadOutcome& outcome) {
   setBusy(false);
-  statusBar()->showMessage(tr("Could not open %1").arg(QFileInfo(outcome.path).fileName()));
+  const QString summary = tr("Could not open %1").arg(QFileInfo(outcome.path).fileName());
+  statusBar()->showMessage(summary);
   // Window-modal and non-blocking: the event loop (and any caller waiting on signals) continues.
-  auto* box = new QMessageBox(QMessageBox::Warning, tr("Could not open model"),
-                              tr("The model could not be loaded."), QMessageBox::Ok, this);
+  auto* box = new QMessageBox(QMessageBox::Warning, tr("Could not open model"), summary, QMessageBox::Ok, this);
   box->setInformativeText(outcome.error);
   box->setAttribute(Qt::WA_DeleteOnClose);
   box->open();

@@ -41,9 +41,9 @@ ModelSummaryPanel::ModelSummaryPanel(QWidget* parent) : QWidget(parent), form_(n
   addField(QStringLiteral("architecture"), tr("Architecture:"));
   addField(QStringLiteral("inputs"), tr("Inputs:"));
   addField(QStringLiteral("outputs"), tr("Outputs:"));
-  addField(QStringLiteral("metadata"), tr("Metadata:"));
   addField(QStringLiteral("notices"), tr("Notices:"));
   addField(QStringLiteral("unsupported"), tr("Unsupported ops:"))->setStyleSheet(QStringLiteral("color: #c62828;"));
+  addField(QStringLiteral("metadata"), tr("Metadata:"));
   clear();
 }
 

@@ -6,7 +6,7 @@
 #include <QLineEdit>
 #include <QScrollArea>
 #include <QSplitter>
-#include <QStackedLayout>
+#include <QStackedWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -29,7 +29,7 @@ ModelView::ModelView(QWidget* parent)
       filter_(new QLineEdit),
       rowCount_(new QLabel),
       table_(new QTableView),
-      pages_(new QStackedLayout(this)) {
+      pages_(new QStackedWidget) {
   proxy_->setSourceModel(layers_);
 
   // Top: summary and op-count chart side by side.
@@ -90,6 +90,8 @@ ModelView::ModelView(QWidget* parent)
   empty->setEnabled(false);  // greyed out
   pages_->addWidget(empty);
   pages_->addWidget(split);
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(pages_);
   updateRowCount();
 }
 

@@ -12,7 +12,7 @@ using namespace qwb;
 namespace {
 
 std::shared_ptr<const Model> mlp() {
-  auto m = Model::from_bytes(testing::serialize(testing::mlp_model()), "mlp.onnx");
+  auto m = Model::from_bytes(testmodels::serialize(testmodels::mlp_model()), "mlp.onnx");
   EXPECT_TRUE(m) << m.status().message();
   return std::make_shared<const Model>(std::move(*m));
 }

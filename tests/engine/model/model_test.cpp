@@ -29,7 +29,7 @@ std::string write(const fs::path& p, const std::string& bytes) {
 }  // namespace
 
 TEST(ModelLoad, SummaryOfTinyMlp) {
-  auto m = Model::from_bytes(testing::serialize(testing::mlp_model()), "mlp.onnx");
+  auto m = Model::from_bytes(testmodels::serialize(testmodels::mlp_model()), "mlp.onnx");
   ASSERT_TRUE(m) << m.status().message();
   const auto& s = m->summary();
   EXPECT_EQ(s.opset, 13);
@@ -69,7 +69,7 @@ TEST(ModelLoad, RandomBytesAreRejected) {
 }
 
 TEST(ModelLoad, TruncatedModelIsRejectedAtEveryCut) {
-  std::string full = testing::serialize(testing::mlp_model());
+  std::string full = testmodels::serialize(testmodels::mlp_model());
   // Every prefix either fails to parse or fails validation; none may crash or load silently
   // with a different graph.
   for (size_t cut = 1; cut < full.size(); cut += 3) {
@@ -86,30 +86,30 @@ TEST(ModelLoad, TruncatedModelIsRejectedAtEveryCut) {
 }
 
 TEST(ModelLoad, CheckerFailureNamesTheProblem) {
-  auto mp = testing::mlp_model();
+  auto mp = testmodels::mlp_model();
   // Relu with two inputs violates its schema.
   mp.mutable_graph()->mutable_node(2)->add_input("z");
-  auto m = Model::from_bytes(testing::serialize(mp), "bad.onnx");
+  auto m = Model::from_bytes(testmodels::serialize(mp), "bad.onnx");
   ASSERT_FALSE(m);
   EXPECT_NE(m.status().message().find("fails the ONNX checker"), std::string::npos) << m.status().message();
 }
 
 TEST(ModelLoad, DanglingInputNamesNodeAndValue) {
-  auto mp = testing::mlp_model();
+  auto mp = testmodels::mlp_model();
   mp.mutable_graph()->mutable_node(1)->set_input(1, "nowhere");
-  auto m = Model::from_bytes(testing::serialize(mp), "dangling.onnx", ".", {.run_checker = false});
+  auto m = Model::from_bytes(testmodels::serialize(mp), "dangling.onnx", ".", {.run_checker = false});
   ASSERT_FALSE(m);
   EXPECT_NE(m.status().message().find("'bias'"), std::string::npos) << m.status().message();
   EXPECT_NE(m.status().message().find("nowhere"), std::string::npos);
 }
 
 TEST(ModelLoad, UnsupportedOpIsListedAndSessionNamesIt) {
-  auto mp = testing::model(13);
+  auto mp = testmodels::model(13);
   auto* g = mp.mutable_graph();
-  *g->add_input() = testing::tensor_info("x", onnx::TensorProto::FLOAT, {2, 3, 3});
-  *g->add_output() = testing::tensor_info("y", onnx::TensorProto::FLOAT, {2});
-  *g->add_node() = testing::node("Det", {"x"}, {"y"}, "det");
-  auto m = Model::from_bytes(testing::serialize(mp), "det.onnx");
+  *g->add_input() = testmodels::tensor_info("x", onnx::TensorProto::FLOAT, {2, 3, 3});
+  *g->add_output() = testmodels::tensor_info("y", onnx::TensorProto::FLOAT, {2});
+  *g->add_node() = testmodels::node("Det", {"x"}, {"y"}, "det");
+  auto m = Model::from_bytes(testmodels::serialize(mp), "det.onnx");
   ASSERT_TRUE(m) << m.status().message();
   ASSERT_EQ(m->summary().unsupported_ops.size(), 1u);
   EXPECT_EQ(m->summary().unsupported_ops[0], "Det (opset 13)");
@@ -122,7 +122,7 @@ TEST(ModelLoad, UnsupportedOpIsListedAndSessionNamesIt) {
 }
 
 TEST(ModelLoad, NewerOpsetSkipsCheckerWithNotice) {
-  auto m = Model::from_bytes(testing::serialize(testing::mlp_model(21)), "opset21.onnx");
+  auto m = Model::from_bytes(testmodels::serialize(testmodels::mlp_model(21)), "opset21.onnx");
   ASSERT_TRUE(m) << m.status().message();
   EXPECT_FALSE(m->summary().notices.empty());
   EXPECT_EQ(m->summary().opset, 21);
@@ -131,7 +131,7 @@ TEST(ModelLoad, NewerOpsetSkipsCheckerWithNotice) {
 TEST(ModelLoad, ExternalDataIsRead) {
   fs::path dir = temp_dir() / "ext";
   fs::create_directories(dir);
-  auto mp = testing::mlp_model();
+  auto mp = testmodels::mlp_model();
   auto* w = mp.mutable_graph()->mutable_initializer(0);
   std::string raw;
   for (float v : w->float_data()) raw.append(reinterpret_cast<const char*>(&v), 4);
@@ -146,7 +146,7 @@ TEST(ModelLoad, ExternalDataIsRead) {
   add("location", "weights.bin");
   add("offset", "16");
   add("length", std::to_string(raw.size()));
-  auto path = write(dir / "ext.onnx", testing::serialize(mp));
+  auto path = write(dir / "ext.onnx", testmodels::serialize(mp));
   auto m = Model::load(path);
   ASSERT_TRUE(m) << m.status().message();
   const Tensor& W = m->graph().initializers.at("W");
@@ -160,30 +160,30 @@ TEST(ModelLoad, ExternalDataIsRead) {
 
 TEST(ModelLoad, ArchitectureDetection) {
   // Conv model -> cnn.
-  auto conv = testing::model(13);
+  auto conv = testmodels::model(13);
   auto* g = conv.mutable_graph();
-  *g->add_input() = testing::tensor_info("x", onnx::TensorProto::FLOAT, {1, 1, 4, 4});
-  *g->add_output() = testing::tensor_info("y", onnx::TensorProto::FLOAT, {1, 1, 2, 2});
-  *g->add_initializer() = testing::float_init("w", {1, 1, 3, 3}, std::vector<float>(9, 1.0f));
-  *g->add_node() = testing::node("Conv", {"x", "w"}, {"y"}, "conv");
-  auto cm = Model::from_bytes(testing::serialize(conv), "conv.onnx");
+  *g->add_input() = testmodels::tensor_info("x", onnx::TensorProto::FLOAT, {1, 1, 4, 4});
+  *g->add_output() = testmodels::tensor_info("y", onnx::TensorProto::FLOAT, {1, 1, 2, 2});
+  *g->add_initializer() = testmodels::float_init("w", {1, 1, 3, 3}, std::vector<float>(9, 1.0f));
+  *g->add_node() = testmodels::node("Conv", {"x", "w"}, {"y"}, "conv");
+  auto cm = Model::from_bytes(testmodels::serialize(conv), "conv.onnx");
   ASSERT_TRUE(cm) << cm.status().message();
   EXPECT_EQ(cm->summary().architecture, "cnn");
   EXPECT_EQ(cm->summary().macs, 2 * 2 * 9);
 
   // MatMul -> Div -> Softmax -> MatMul -> transformer.
-  auto att = testing::model(13);
+  auto att = testmodels::model(13);
   g = att.mutable_graph();
-  *g->add_input() = testing::tensor_info("q", onnx::TensorProto::FLOAT, {1, 4, 8});
-  *g->add_input() = testing::tensor_info("kt", onnx::TensorProto::FLOAT, {1, 8, 4});
-  *g->add_input() = testing::tensor_info("v", onnx::TensorProto::FLOAT, {1, 4, 8});
-  *g->add_output() = testing::tensor_info("o", onnx::TensorProto::FLOAT, {1, 4, 8});
-  *g->add_initializer() = testing::float_init("scale", {}, {2.0f});
-  *g->add_node() = testing::node("MatMul", {"q", "kt"}, {"s"}, "scores");
-  *g->add_node() = testing::node("Div", {"s", "scale"}, {"sd"}, "scale_div");
-  *g->add_node() = testing::node("Softmax", {"sd"}, {"p"}, "softmax");
-  *g->add_node() = testing::node("MatMul", {"p", "v"}, {"o"}, "context");
-  auto am = Model::from_bytes(testing::serialize(att), "att.onnx");
+  *g->add_input() = testmodels::tensor_info("q", onnx::TensorProto::FLOAT, {1, 4, 8});
+  *g->add_input() = testmodels::tensor_info("kt", onnx::TensorProto::FLOAT, {1, 8, 4});
+  *g->add_input() = testmodels::tensor_info("v", onnx::TensorProto::FLOAT, {1, 4, 8});
+  *g->add_output() = testmodels::tensor_info("o", onnx::TensorProto::FLOAT, {1, 4, 8});
+  *g->add_initializer() = testmodels::float_init("scale", {}, {2.0f});
+  *g->add_node() = testmodels::node("MatMul", {"q", "kt"}, {"s"}, "scores");
+  *g->add_node() = testmodels::node("Div", {"s", "scale"}, {"sd"}, "scale_div");
+  *g->add_node() = testmodels::node("Softmax", {"sd"}, {"p"}, "softmax");
+  *g->add_node() = testmodels::node("MatMul", {"p", "v"}, {"o"}, "context");
+  auto am = Model::from_bytes(testmodels::serialize(att), "att.onnx");
   ASSERT_TRUE(am) << am.status().message();
   EXPECT_EQ(am->summary().architecture, "transformer");
   EXPECT_NE(am->summary().architecture_reason.find("MatMul-Softmax-MatMul"), std::string::npos);

@@ -23,8 +23,8 @@ class ModelSummaryPanel : public QWidget {
   void clear();
 
   // The value label of a field, for tests: "path", "producer", "ir_version", "opset", "nodes",
-  // "parameters", "parameter_bytes", "macs", "architecture", "inputs", "outputs", "metadata",
-  // "notices", "unsupported".
+  // "parameters", "parameter_bytes", "macs", "architecture", "inputs", "outputs", "notices",
+  // "unsupported", "metadata".
   QLabel* field(const QString& key) const;
 
  private:

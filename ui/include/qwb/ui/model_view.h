@@ -8,7 +8,7 @@
 
 class QLabel;
 class QLineEdit;
-class QStackedLayout;
+class QStackedWidget;
 class QTableView;
 
 namespace qwb {
@@ -49,7 +49,7 @@ class ModelView : public QWidget {
   QLineEdit* filter_;
   QLabel* rowCount_;
   QTableView* table_;
-  QStackedLayout* pages_;  // "no model" hint, then the view
+  QStackedWidget* pages_;  // "no model" hint, then the view
 };
 
 }  // namespace qwb::ui

@@ -110,6 +110,11 @@ Result<Equation> parse_equation(std::string eq, const std::vector<const Tensor*>
   return e;
 }
 
+std::vector<int> concat(std::vector<int> a, const std::vector<int>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
 // An intermediate operand: distinct labels, their sizes, contiguous row-major data.
 template <typename T>
 struct Operand {
@@ -225,13 +230,8 @@ Operand<T> contract(const Operand<T>& a, const Operand<T>& b, const std::vector<
   for (int l : b.labels) {
     if (!a.has(l)) right.push_back(l);
   }
-  auto cat = [](std::vector<int> x, const std::vector<int>& y, const std::vector<int>& z) {
-    x.insert(x.end(), y.begin(), y.end());
-    x.insert(x.end(), z.begin(), z.end());
-    return x;
-  };
-  const Operand<T> aa = arrange(a, cat(batch, left, red), sizes);
-  const Operand<T> bb = arrange(b, cat(batch, red, right), sizes);
+  const Operand<T> aa = arrange(a, concat(concat(batch, left), red), sizes);
+  const Operand<T> bb = arrange(b, concat(concat(batch, red), right), sizes);
   auto prod = [&](const std::vector<int>& ls) {
     int64_t p = 1;
     for (int l : ls) p *= sizes.at(l);
@@ -239,7 +239,7 @@ Operand<T> contract(const Operand<T>& a, const Operand<T>& b, const std::vector<
   };
   const int64_t nb = prod(batch), m = prod(left), k = prod(red), n = prod(right);
   Operand<T> out;
-  out.labels = cat(batch, left, right);
+  out.labels = concat(concat(batch, left), right);
   for (int l : out.labels) out.shape.push_back(sizes.at(l));
   out.data.assign(static_cast<size_t>(nb * m * n), T(0));
   nn::for_each_product(nb, m * n * k, threads, [&](int64_t i, int product_threads) {
@@ -261,15 +261,7 @@ class EinsumKernel final : public Kernel {
       if (ctx.input(i).dtype() != dt) return invalid_argument(node_.describe() + ": inputs must share one dtype");
     }
     Status st = unsupported_dtype(node_, dt);
-    switch (dt) {
-      QWB_CASE_(kFloat32, float, st = run<T>(ctx))
-      QWB_CASE_(kFloat64, double, st = run<T>(ctx))
-      QWB_CASE_(kInt32, int32_t, st = run<T>(ctx))
-      QWB_CASE_(kInt64, int64_t, st = run<T>(ctx))
-      QWB_CASE_(kUInt32, uint32_t, st = run<T>(ctx))
-      QWB_CASE_(kUInt64, uint64_t, st = run<T>(ctx))
-      default: break;
-    }
+    QWB_DISPATCH_GEMM(dt, st = run<T>(ctx));
     return st;
   }
 
@@ -317,7 +309,7 @@ class EinsumKernel final : public Kernel {
         result = std::move(op);
         continue;
       }
-      result = sum_to(result, cat_labels(needed[i], op.labels));
+      result = sum_to(result, concat(needed[i], op.labels));
       result = contract(result, op, needed[i], sizes, ctx.threads);
     }
     result = sum_to(result, eq.output);
@@ -325,11 +317,6 @@ class EinsumKernel final : public Kernel {
     Shape shape = out.shape;
     ctx.output(0) = Tensor::from_vector<T>(std::move(shape), out.data);
     return Status::ok();
-  }
-
-  static std::vector<int> cat_labels(std::vector<int> a, const std::vector<int>& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
   }
 
   Node node_;

@@ -1,24 +1,11 @@
-// MatMul (numpy semantics), Gemm and MatMulInteger, all on the Eigen GEMM of nn_util.h.
+// MatMul (numpy semantics), Gemm and MatMulInteger, all on nn::gemm (nn_util.h).
 #include "exec/kernels/nn/nn_util.h"
 
 #include <memory>
-#include <type_traits>
 #include <vector>
 
 namespace qwb {
 namespace {
-
-// Dtypes every product kernel here handles natively; half types go through float32.
-#define QWB_DISPATCH_PRODUCT(dtype, ...)       \
-  switch (dtype) {                             \
-    QWB_CASE_(kFloat32, float, __VA_ARGS__)    \
-    QWB_CASE_(kFloat64, double, __VA_ARGS__)   \
-    QWB_CASE_(kInt32, int32_t, __VA_ARGS__)    \
-    QWB_CASE_(kInt64, int64_t, __VA_ARGS__)    \
-    QWB_CASE_(kUInt32, uint32_t, __VA_ARGS__)  \
-    QWB_CASE_(kUInt64, uint64_t, __VA_ARGS__)  \
-    default: break;                            \
-  }
 
 // numpy.matmul: 1-D operands are promoted to a row (a) / column (b) and the promoted dim is
 // dropped from the result; leading (batch) dims broadcast.
@@ -69,6 +56,12 @@ Result<Tensor> matmul(const Tensor& a, const Tensor& b, int threads, const Node&
   return y;
 }
 
+Status set_output(KernelContext& ctx, Result<Tensor> y) {
+  if (!y) return y.status();
+  ctx.output(0) = std::move(*y);
+  return Status::ok();
+}
+
 class MatMulKernel final : public Kernel {
  public:
   explicit MatMulKernel(const Node& node) : node_(node) {}
@@ -80,12 +73,7 @@ class MatMulKernel final : public Kernel {
       return invalid_argument(node_.describe() + ": A and B must have the same dtype");
     }
     Status st = unsupported_dtype(node_, dt);
-    QWB_DISPATCH_PRODUCT(dt, {
-      auto y = matmul<T>(ctx.input(0), ctx.input(1), ctx.threads, node_);
-      if (!y) return y.status();
-      ctx.output(0) = std::move(*y);
-      return Status::ok();
-    });
+    QWB_DISPATCH_GEMM(dt, st = set_output(ctx, matmul<T>(ctx.input(0), ctx.input(1), ctx.threads, node_)));
     return st;
   }
 
@@ -108,7 +96,7 @@ class GemmKernel final : public Kernel {
     const DType dt = ctx.input(0).dtype();
     if (nn::is_half(dt)) return nn::compute_in_float(ctx, [this](KernelContext& c) { return compute(c); });
     Status st = unsupported_dtype(node_, dt);
-    QWB_DISPATCH_PRODUCT(dt, st = run<T>(ctx));
+    QWB_DISPATCH_GEMM(dt, st = run<T>(ctx));
     return st;
   }
 
@@ -169,9 +157,7 @@ class MatMulIntegerKernel final : public Kernel {
   Status compute(KernelContext& ctx) const override {
     QWB_ASSIGN_OR_RETURN(Tensor a, widen(ctx.input(0), ctx.has_input(2) ? &ctx.input(2) : nullptr, true));
     QWB_ASSIGN_OR_RETURN(Tensor b, widen(ctx.input(1), ctx.has_input(3) ? &ctx.input(3) : nullptr, false));
-    QWB_ASSIGN_OR_RETURN(Tensor y, matmul<int32_t>(a, b, ctx.threads, node_));
-    ctx.output(0) = std::move(y);
-    return Status::ok();
+    return set_output(ctx, matmul<int32_t>(a, b, ctx.threads, node_));
   }
 
  private:
