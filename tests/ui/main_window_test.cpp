@@ -5,12 +5,16 @@
 // hand computed from the architecture (28x28x1 input, 3x3 convs with padding 1, no conv bias:
 // MACs = H_out * W_out * C_out * C_in * 9; Gemm: in * out); per-node names and values compared
 // with qwb::Model::load on the same file, since the UI must show exactly what the engine computed.
+#include <QApplication>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -195,6 +199,33 @@ TEST_F(MainWindowTest, InvalidFileShowsErrorAndKeepsCurrentModel) {
   // The previously loaded model stays on screen.
   EXPECT_EQ(view_->layerModel()->rowCount(), static_cast<int>(engine_->nodes.size()));
   EXPECT_NE(view_->model(), nullptr);
+}
+
+TEST_F(MainWindowTest, DroppingAnOnnxFileOpensIt) {
+  QTemporaryDir dir;
+  ASSERT_TRUE(dir.isValid());
+  const QString dropped = dir.filePath("dropped.onnx");
+  ASSERT_TRUE(QFile::copy(kModel, dropped));
+
+  QMimeData text;
+  text.setUrls({QUrl::fromLocalFile(dir.filePath("notes.txt"))});
+  QDragEnterEvent refused(QPoint(50, 50), Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(&window_, &refused);
+  EXPECT_FALSE(refused.isAccepted());
+
+  QMimeData mime;
+  mime.setUrls({QUrl::fromLocalFile(dropped)});
+  QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(&window_, &enter);
+  EXPECT_TRUE(enter.isAccepted());
+
+  QSignalSpy loaded(&window_, &MainWindow::modelLoaded);
+  QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(&window_, &drop);
+  ASSERT_TRUE(loaded.wait(kTimeoutMs));
+  EXPECT_EQ(loaded.at(0).at(0).toString(), dropped);
+  EXPECT_EQ(view_->summaryPanel()->field("path")->text(), dropped);
+  EXPECT_EQ(window_.projectExplorer()->models(), (QStringList{kModel, dropped}));
 }
 
 TEST_F(MainWindowTest, MissingFileShowsError) {
