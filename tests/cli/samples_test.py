@@ -64,6 +64,11 @@ for name in models:
           f"parameters {info.get('parameters')} (ONNX initializers per PyTorch export {exp.get('onnx_initializer_elements')}), architecture {info.get('architecture')}, "
           f"missing keys {missing}, unsupported {info.get('unsupported_ops')}")
 
+    # Every multiply op has its MACs counted (shapes inferred by ONNX or measured by running).
+    unknown = [l["name"] for l in info["layers"] if l["op"] in ("Conv", "MatMul", "Gemm") and l["macs"] <= 0]
+    check(name + " macs", not unknown and info["macs"] > 0,
+          f"{info['macs']} MACs at batch 1; layers without MACs: {unknown[:5]}")
+
     pre = exp["preprocessing"]
     x = ((images[:8].astype(np.float32) * np.float32(pre["scale"]) - np.float32(pre["mean"])) / np.float32(pre["std"]))
     x = x.reshape(8, 1, 28, 28).astype(np.float32)

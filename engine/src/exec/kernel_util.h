@@ -41,36 +41,33 @@ Status unsupported_dtype(const Node& node, DType dt, const std::string& what = "
     __VA_ARGS__;                 \
     break;                       \
   }
+// Case lists, combined by the dispatch macros below (and by kernel families' own dispatchers).
+#define QWB_FLOAT_CASES_(...)                                   \
+    QWB_CASE_(kFloat32, float, __VA_ARGS__)                     \
+    QWB_CASE_(kFloat64, double, __VA_ARGS__)
+#define QWB_INT_CASES_(...)                                     \
+    QWB_CASE_(kInt8, int8_t, __VA_ARGS__)                       \
+    QWB_CASE_(kUInt8, uint8_t, __VA_ARGS__)                     \
+    QWB_CASE_(kInt16, int16_t, __VA_ARGS__)                     \
+    QWB_CASE_(kUInt16, uint16_t, __VA_ARGS__)                   \
+    QWB_CASE_(kInt32, int32_t, __VA_ARGS__)                     \
+    QWB_CASE_(kUInt32, uint32_t, __VA_ARGS__)                   \
+    QWB_CASE_(kInt64, int64_t, __VA_ARGS__)                     \
+    QWB_CASE_(kUInt64, uint64_t, __VA_ARGS__)
 #define QWB_DISPATCH_FLOAT(dtype, ...)                          \
   switch (dtype) {                                              \
-    QWB_CASE_(kFloat32, float, __VA_ARGS__)                     \
-    QWB_CASE_(kFloat64, double, __VA_ARGS__)                    \
+    QWB_FLOAT_CASES_(__VA_ARGS__)                               \
     default: break;                                             \
   }
 #define QWB_DISPATCH_INT(dtype, ...)                            \
   switch (dtype) {                                              \
-    QWB_CASE_(kInt8, int8_t, __VA_ARGS__)                       \
-    QWB_CASE_(kUInt8, uint8_t, __VA_ARGS__)                     \
-    QWB_CASE_(kInt16, int16_t, __VA_ARGS__)                     \
-    QWB_CASE_(kUInt16, uint16_t, __VA_ARGS__)                   \
-    QWB_CASE_(kInt32, int32_t, __VA_ARGS__)                     \
-    QWB_CASE_(kUInt32, uint32_t, __VA_ARGS__)                   \
-    QWB_CASE_(kInt64, int64_t, __VA_ARGS__)                     \
-    QWB_CASE_(kUInt64, uint64_t, __VA_ARGS__)                   \
+    QWB_INT_CASES_(__VA_ARGS__)                                 \
     default: break;                                             \
   }
 #define QWB_DISPATCH_NUMERIC(dtype, ...)                        \
   switch (dtype) {                                              \
-    QWB_CASE_(kFloat32, float, __VA_ARGS__)                     \
-    QWB_CASE_(kFloat64, double, __VA_ARGS__)                    \
-    QWB_CASE_(kInt8, int8_t, __VA_ARGS__)                       \
-    QWB_CASE_(kUInt8, uint8_t, __VA_ARGS__)                     \
-    QWB_CASE_(kInt16, int16_t, __VA_ARGS__)                     \
-    QWB_CASE_(kUInt16, uint16_t, __VA_ARGS__)                   \
-    QWB_CASE_(kInt32, int32_t, __VA_ARGS__)                     \
-    QWB_CASE_(kUInt32, uint32_t, __VA_ARGS__)                   \
-    QWB_CASE_(kInt64, int64_t, __VA_ARGS__)                     \
-    QWB_CASE_(kUInt64, uint64_t, __VA_ARGS__)                   \
+    QWB_FLOAT_CASES_(__VA_ARGS__)                               \
+    QWB_INT_CASES_(__VA_ARGS__)                                 \
     default: break;                                             \
   }
 // Any storable element type, by element size only (data movement ops: Transpose, Gather, ...).

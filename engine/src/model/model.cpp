@@ -180,6 +180,68 @@ std::vector<int64_t> dims_batch1(const ValueInfo& v) {
 
 }  // namespace
 
+namespace {
+
+bool is_mac_op(const std::string& op) {
+  return op == "Conv" || op == "ConvTranspose" || op == "MatMul" || op == "Gemm" || op == "MatMulInteger";
+}
+
+// ONNX shape inference stops at dynamic shape chains (Shape -> Gather -> Concat -> Reshape) that
+// exported transformers use, leaving MAC ops without shapes. Then the model runs once on zero
+// inputs (batch 1) and the shapes it produces fill the summary.
+void measure_shapes_if_needed(const Model& m, ModelSummary& summary) {
+  const Graph& g = m.graph();
+  bool need = false;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (!is_mac_op(g.nodes[i].op_type)) continue;
+    for (const auto& s : summary.nodes[i].output_shapes) need |= s.find('?') != std::string::npos;
+    for (const auto& s : summary.nodes[i].input_shapes) need |= s.find('?') != std::string::npos;
+  }
+  if (!need || !summary.unsupported_ops.empty()) return;
+  TensorMap inputs;
+  for (const auto& in : g.inputs) {
+    if (!in.has_shape || !dtype_is_supported(in.dtype)) return;
+    Shape shape;
+    for (size_t d = 0; d < in.dims.size(); ++d) {
+      if (in.dims[d].known()) shape.push_back(in.dims[d].value);
+      else if (d == 0) shape.push_back(1);
+      else return;  // symbolic non-batch dimension: no single shape to measure
+    }
+    inputs[in.name] = Tensor(in.dtype, shape);
+  }
+  auto session = Session::create(std::shared_ptr<const Model>(&m, [](const Model*) {}), {.threads = 0});
+  if (!session) return;
+  std::map<std::string, Shape> seen;
+  for (const auto& [n, t] : g.initializers) seen[n] = t.shape();
+  RunOptions ro;
+  ro.tap_inputs = true;
+  ro.tap = [&](const TapEvent& e, Tensor& t) { seen[*e.value] = t.shape(); };
+  if (!session->run(inputs, ro)) return;
+  summary.macs = 0;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    NodeSummary& ns = summary.nodes[i];
+    std::vector<std::vector<int64_t>> ins, outs;
+    ns.input_shapes.clear();
+    ns.output_shapes.clear();
+    for (const auto& v : n.inputs) {
+      auto it = seen.find(v);
+      ns.input_shapes.push_back(v.empty() ? "-" : it == seen.end() ? "?" : shape_str(it->second));
+      ins.push_back(it == seen.end() ? std::vector<int64_t>{} : it->second);
+    }
+    for (const auto& v : n.outputs) {
+      auto it = seen.find(v);
+      ns.output_shapes.push_back(it == seen.end() ? "?" : shape_str(it->second));
+      outs.push_back(it == seen.end() ? std::vector<int64_t>{} : it->second);
+    }
+    ns.macs = node_macs(n, ins, outs);
+    summary.macs += ns.macs;
+  }
+  summary.notices.push_back("shapes and MACs measured by running the model once on zero inputs (batch 1)");
+}
+
+}  // namespace
+
 class ModelBuilder {
  public:
   static Result<Model> build(std::shared_ptr<onnx::ModelProto> proto, const std::string& name,
@@ -414,6 +476,7 @@ Result<Model> ModelBuilder::build(std::shared_ptr<onnx::ModelProto> proto, const
   m.proto_ = std::static_pointer_cast<const void>(std::shared_ptr<const onnx::ModelProto>(proto));
   m.graph_ = graph;
   m.summary_ = summary;
+  measure_shapes_if_needed(m, *summary);
   return m;
 }
 

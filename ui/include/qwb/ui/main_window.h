@@ -6,16 +6,10 @@
 
 #include <QMainWindow>
 
-#include <memory>
-
 class QLabel;
 class QMenu;
 class QProgressBar;
 class QTabWidget;
-
-namespace qwb {
-class Model;
-}
 
 namespace qwb::ui {
 

@@ -79,17 +79,9 @@ struct Arith<BFloat16> {
 // Numeric dtypes including the half types (use shape_detail::Arith<T> to compute on them).
 #define QWB_SHAPE_DISPATCH_ARITH(dtype, ...)                    \
   switch (dtype) {                                              \
-    QWB_CASE_(kFloat32, float, __VA_ARGS__)                     \
-    QWB_CASE_(kFloat64, double, __VA_ARGS__)                    \
+    QWB_FLOAT_CASES_(__VA_ARGS__)                               \
     QWB_CASE_(kFloat16, ::qwb::Float16, __VA_ARGS__)            \
     QWB_CASE_(kBFloat16, ::qwb::BFloat16, __VA_ARGS__)          \
-    QWB_CASE_(kInt8, int8_t, __VA_ARGS__)                       \
-    QWB_CASE_(kUInt8, uint8_t, __VA_ARGS__)                     \
-    QWB_CASE_(kInt16, int16_t, __VA_ARGS__)                     \
-    QWB_CASE_(kUInt16, uint16_t, __VA_ARGS__)                   \
-    QWB_CASE_(kInt32, int32_t, __VA_ARGS__)                     \
-    QWB_CASE_(kUInt32, uint32_t, __VA_ARGS__)                   \
-    QWB_CASE_(kInt64, int64_t, __VA_ARGS__)                     \
-    QWB_CASE_(kUInt64, uint64_t, __VA_ARGS__)                   \
+    QWB_INT_CASES_(__VA_ARGS__)                                 \
     default: break;                                             \
   }
