@@ -56,6 +56,13 @@ std::vector<float> parse_float_list(const std::string& s) {
   return v;
 }
 
+// Loads a model for execution (no summary shape measurement) and builds its session.
+qwb::Result<qwb::Session> open_session(const std::string& path, int threads) {
+  auto loaded = qwb::Model::load(path, {.run_checker = true, .measure_shapes = false});
+  if (!loaded) return loaded.status();
+  return qwb::Session::create(std::make_shared<const qwb::Model>(std::move(*loaded)), {.threads = threads});
+}
+
 int cmd_inspect(const std::string& path, bool as_json) {
   auto model = qwb::Model::load(path);
   if (!model) return fail(model.status());
@@ -113,11 +120,9 @@ int cmd_inspect(const std::string& path, bool as_json) {
 }
 
 int cmd_run(const std::string& path, const std::vector<std::string>& input_args, const std::string& outdir, int threads) {
-  auto loaded = qwb::Model::load(path);
-  if (!loaded) return fail(loaded.status());
-  auto model = std::make_shared<const qwb::Model>(std::move(*loaded));
-  auto session = qwb::Session::create(model, {.threads = threads});
+  auto session = open_session(path, threads);
   if (!session) return fail(session.status());
+  const qwb::Model* model = &session->model();
   qwb::TensorMap inputs;
   for (const auto& arg : input_args) {
     std::string name, file;
@@ -167,13 +172,10 @@ struct EvalArgs {
 };
 
 int cmd_evaluate(const EvalArgs& a) {
-  auto loaded = qwb::Model::load(a.model);
-  if (!loaded) return fail(loaded.status());
-  auto model = std::make_shared<const qwb::Model>(std::move(*loaded));
-  auto session = qwb::Session::create(model, {.threads = a.threads});
+  auto session = open_session(a.model, a.threads);
   if (!session) return fail(session.status());
   qwb::DatasetOptions opt;
-  opt.preprocess = qwb::Preprocess::from_metadata(model->summary().metadata);
+  opt.preprocess = qwb::Preprocess::from_metadata(session->model().summary().metadata);
   try {
     if (!a.mean.empty()) { opt.preprocess.mean = parse_float_list(a.mean); opt.preprocess.apply_to_float = true; }
     if (!a.stddev.empty()) { opt.preprocess.stddev = parse_float_list(a.stddev); opt.preprocess.apply_to_float = true; }

@@ -270,18 +270,6 @@ Datei &gt; Modell öffnen verwenden oder eine .onnx-Datei auf das Fenster ziehen
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
-    <message>
-        <source>(none yet)</source>
-        <translation>(noch keine)</translation>
-    </message>
-    <message>
-        <source>Datasets</source>
-        <translation>Datensätze</translation>
-    </message>
-    <message>
-        <source>Runs</source>
-        <translation>Läufe</translation>
-    </message>
 </context>
 <context>
     <name>qwb::ui::format</name>

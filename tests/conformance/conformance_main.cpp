@@ -102,11 +102,11 @@ const std::map<std::string, std::string>& known_bad_test_data() {
   return m;
 }
 
-Outcome run_test(const fs::path& dir) {
+// `model` is the test's model.onnx, loaded (with the checker) once by the parent.
+Outcome run_test(const fs::path& dir, const Result<Model>& model) {
   if (auto it = known_bad_test_data().find(dir.filename().string()); it != known_bad_test_data().end()) {
     return {'U', "test data inconsistent: " + it->second};
   }
-  auto model = Model::load((dir / "model.onnx").string());
   if (!model) {
     return {model.status().code() == StatusCode::kUnsupported ? 'U' : 'F', model.status().message()};
   }
@@ -124,7 +124,7 @@ Outcome run_test(const fs::path& dir) {
       return {'U', "output '" + out.name + "' is not a numeric tensor"};
     }
   }
-  auto shared = std::make_shared<const Model>(std::move(*model));
+  auto shared = std::make_shared<const Model>(*model);
   auto session = Session::create(shared, {.threads = 1});
   if (!session) return {session.status().code() == StatusCode::kUnsupported ? 'U' : 'F', session.status().message()};
 
@@ -160,13 +160,13 @@ Outcome run_test(const fs::path& dir) {
 }
 
 // Runs run_test in a child process with a timeout; a crash or hang is a failure.
-Outcome run_isolated(const fs::path& dir, int timeout_s) {
+Outcome run_isolated(const fs::path& dir, const Result<Model>& model, int timeout_s) {
   int fds[2];
-  if (pipe(fds) != 0) return run_test(dir);
+  if (pipe(fds) != 0) return run_test(dir, model);
   pid_t pid = fork();
   if (pid == 0) {
     close(fds[0]);
-    Outcome o = run_test(dir);
+    Outcome o = run_test(dir, model);
     std::string msg = std::string(1, o.kind) + o.message;
     ssize_t w = write(fds[1], msg.data(), msg.size());
     (void)w;
@@ -230,18 +230,19 @@ int main(int argc, char** argv) {
 
   struct Family { int pass = 0, fail = 0, unsup = 0; std::vector<std::string> failures, unsupported; };
   std::map<std::string, Family> families;
-  std::set<std::string> claimed;
-  for (const auto& op : supported_ops()) claimed.insert(op);
 
   // Family names: the op types of every single-node test, so that "_expanded" tests (a function
   // body made of other ops) are counted under the op they expand.
   std::set<std::string> known_ops;
   std::map<std::string, std::vector<std::string>> model_ops;
+  std::map<std::string, Result<Model>> models;
   for (const auto& dir : dirs) {
-    auto model = Model::load((dir / "model.onnx").string(), {.run_checker = false});
-    if (!model) continue;
-    for (const auto& n : model->graph().nodes) model_ops[dir.string()].push_back(n.op_type);
-    if (model->graph().nodes.size() == 1) known_ops.insert(model->graph().nodes[0].op_type);
+    auto model = Model::load((dir / "model.onnx").string(), {.run_checker = true, .measure_shapes = false});
+    if (model) {
+      for (const auto& n : model->graph().nodes) model_ops[dir.string()].push_back(n.op_type);
+      if (model->graph().nodes.size() == 1) known_ops.insert(model->graph().nodes[0].op_type);
+    }
+    models.emplace(dir.string(), std::move(model));
   }
 
   for (const auto& dir : dirs) {
@@ -258,7 +259,7 @@ int main(int argc, char** argv) {
       }
     }
     if (family.empty()) family = "(" + test.substr(5) + ")";
-    Outcome o = run_isolated(dir, 120);
+    Outcome o = run_isolated(dir, models.at(dir.string()), 120);
     Family& f = families[family];
     if (o.kind == 'P') ++f.pass;
     else if (o.kind == 'U') { ++f.unsup; f.unsupported.push_back(test + ": " + o.message); }

@@ -8,14 +8,12 @@ namespace {
 
 constexpr int kPathRole = Qt::UserRole + 1;
 
-QTreeWidgetItem* addGroup(QTreeWidget* tree, const QString& title, const QString& placeholder) {
+QTreeWidgetItem* addGroup(QTreeWidget* tree, const QString& title) {
   auto* group = new QTreeWidgetItem(tree, {title});
   QFont bold = group->font(0);
   bold.setBold(true);
   group->setFont(0, bold);
   group->setFlags(Qt::ItemIsEnabled);
-  auto* empty = new QTreeWidgetItem(group, {placeholder});
-  empty->setFlags(Qt::NoItemFlags);  // greyed out; removed when the group gets an entry
   group->setExpanded(true);
   return group;
 }
@@ -26,9 +24,7 @@ ProjectExplorer::ProjectExplorer(QWidget* parent) : QTreeWidget(parent) {
   setHeaderHidden(true);
   setColumnCount(1);
   setRootIsDecorated(true);
-  models_ = addGroup(this, tr("Models"), tr("(none yet)"));
-  addGroup(this, tr("Datasets"), tr("(none yet)"));
-  addGroup(this, tr("Runs"), tr("(none yet)"));
+  models_ = addGroup(this, tr("Models"));
   connect(this, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
     const QString path = item->data(0, kPathRole).toString();
     if (!path.isEmpty()) emit modelActivated(path);
@@ -38,11 +34,8 @@ ProjectExplorer::ProjectExplorer(QWidget* parent) : QTreeWidget(parent) {
 void ProjectExplorer::addModel(const QString& path) {
   const QString canonical = QFileInfo(path).absoluteFilePath();
   QTreeWidgetItem* item = nullptr;
-  for (int i = models_->childCount() - 1; i >= 0; --i) {
-    QTreeWidgetItem* child = models_->child(i);
-    const QString childPath = child->data(0, kPathRole).toString();
-    if (childPath.isEmpty()) delete child;  // the placeholder
-    else if (childPath == canonical) item = child;
+  for (int i = 0; i < models_->childCount() && !item; ++i) {
+    if (models_->child(i)->data(0, kPathRole).toString() == canonical) item = models_->child(i);
   }
   if (!item) {
     item = new QTreeWidgetItem(models_, {QFileInfo(canonical).fileName()});

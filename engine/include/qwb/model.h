@@ -124,6 +124,9 @@ struct ModelSummary {
 
 struct LoadOptions {
   bool run_checker = true;
+  // When ONNX shape inference leaves multiply ops without shapes, run the model once on zero
+  // inputs to measure them (for the summary's MACs). Callers that only execute skip it.
+  bool measure_shapes = true;
 };
 
 class Model {

@@ -121,8 +121,9 @@ class Tensor {
 
   void* raw() { return buf_ ? static_cast<char*>(buf_.get()) + offset_ : nullptr; }
   const void* raw() const { return buf_ ? static_cast<const char*>(buf_.get()) + offset_ : nullptr; }
-  template <typename T> T* data() { check_type<T>(); return static_cast<T*>(raw()); }
-  template <typename T> const T* data() const { check_type<T>(); return static_cast<const T*>(raw()); }
+  // T must have the element's storage size (bool/uint8 and int4/int8 share 1-byte storage).
+  template <typename T> T* data() { return static_cast<T*>(raw()); }
+  template <typename T> const T* data() const { return static_cast<const T*>(raw()); }
 
   // Same buffer, new shape (numel must match).
   Tensor reshaped(Shape shape) const;
@@ -137,13 +138,6 @@ class Tensor {
   Tensor cast(DType to) const;
 
  private:
-  template <typename T> void check_type() const {
-    if constexpr (!std::is_void_v<T>) {
-      // bool/uint8 share byte storage; int4/uint4 likewise use 1 byte.
-      static_assert(sizeof(T) > 0);
-    }
-  }
-
   DType dtype_ = DType::kUndefined;
   Shape shape_;
   int64_t numel_ = 0;

@@ -272,12 +272,6 @@ Result<Model> ModelBuilder::build(std::shared_ptr<onnx::ModelProto> proto, const
     return invalid_argument(file_ctx + ": model has no graph nodes; the file is not an ONNX model or is truncated");
   }
 
-  const bool has_external = [&] {
-    for (const auto& t : proto->graph().initializer())
-      if (t.data_location() == onnx::TensorProto::EXTERNAL) return true;
-    return false;
-  }();
-
   // Checker: only where ONNX 1.12 knows every opset in the model.
   bool checker_known = summary->opset <= kCheckerMaxOpset;
   for (const auto& [domain, version] : summary->opsets) {
@@ -306,7 +300,6 @@ Result<Model> ModelBuilder::build(std::shared_ptr<onnx::ModelProto> proto, const
       }
     }
   }
-  (void)has_external;
 
   auto graph = std::make_shared<Graph>();
   const auto& g = proto->graph();
@@ -476,7 +469,7 @@ Result<Model> ModelBuilder::build(std::shared_ptr<onnx::ModelProto> proto, const
   m.proto_ = std::static_pointer_cast<const void>(std::shared_ptr<const onnx::ModelProto>(proto));
   m.graph_ = graph;
   m.summary_ = summary;
-  measure_shapes_if_needed(m, *summary);
+  if (options.measure_shapes) measure_shapes_if_needed(m, *summary);
   return m;
 }
 

@@ -1,5 +1,5 @@
-// ProjectExplorer: the project tree (Models, Datasets, Runs). For now it lists the opened model;
-// datasets and runs arrive with the project file.
+// ProjectExplorer: the project tree. It lists the models opened in this window; datasets and
+// runs join it with the project file.
 #pragma once
 
 #include <QTreeWidget>

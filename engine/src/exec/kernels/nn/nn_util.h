@@ -77,8 +77,7 @@ Status compute_in_float(KernelContext& ctx, Body&& body) {
 // Dispatch over the element types nn::gemm is instantiated for (half types go through float32).
 #define QWB_DISPATCH_GEMM(dtype, ...)          \
   switch (dtype) {                             \
-    QWB_CASE_(kFloat32, float, __VA_ARGS__)    \
-    QWB_CASE_(kFloat64, double, __VA_ARGS__)   \
+    QWB_FLOAT_CASES_(__VA_ARGS__)              \
     QWB_CASE_(kInt32, int32_t, __VA_ARGS__)    \
     QWB_CASE_(kInt64, int64_t, __VA_ARGS__)    \
     QWB_CASE_(kUInt32, uint32_t, __VA_ARGS__)  \
