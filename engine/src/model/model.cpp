@@ -182,6 +182,28 @@ std::vector<int64_t> dims_batch1(const ValueInfo& v) {
 
 namespace {
 
+// A copy of the model for ONNX shape inference, which writes into the proto it is given. Large
+// float initializers keep their type and dims but not their payload: inference reads values only
+// of small shape-like tensors, and copying ViT-B's 330 MB of weights would double peak memory.
+onnx::ModelProto copy_for_shape_inference(onnx::ModelProto& proto) {
+  auto* inits = proto.mutable_graph()->mutable_initializer();
+  google::protobuf::RepeatedPtrField<onnx::TensorProto> saved;
+  saved.Swap(inits);
+  onnx::ModelProto copy = proto;
+  saved.Swap(inits);
+  for (const auto& t : *inits) {
+    auto* c = copy.mutable_graph()->add_initializer();
+    if (dtype_is_float(static_cast<DType>(t.data_type())) && t.raw_data().size() > 4096) {
+      c->set_name(t.name());
+      c->set_data_type(t.data_type());
+      *c->mutable_dims() = t.dims();
+    } else {
+      *c = t;
+    }
+  }
+  return copy;
+}
+
 bool is_mac_op(const std::string& op) {
   return op == "Conv" || op == "ConvTranspose" || op == "MatMul" || op == "Gemm" || op == "MatMulInteger";
 }
@@ -403,7 +425,7 @@ Result<Model> ModelBuilder::build(std::shared_ptr<onnx::ModelProto> proto, const
   std::map<std::string, ValueInfo> shapes = graph->value_info;
   if (checker_known) {
     try {
-      onnx::ModelProto copy = *proto;
+      onnx::ModelProto copy = copy_for_shape_inference(*proto);
       onnx::shape_inference::InferShapes(copy);
       for (const auto& v : copy.graph().value_info()) shapes[v.name()] = value_info_from_proto(v);
       for (const auto& v : copy.graph().output()) shapes[v.name()] = value_info_from_proto(v);

@@ -92,11 +92,7 @@ class ConvKernel final : public Kernel {
   }
 
   Status compute(KernelContext& ctx) const override {
-    const DType dt = ctx.input(0).dtype();
-    if (nn::is_half(dt)) return nn::compute_in_float(ctx, [this](KernelContext& c) { return compute(c); });
-    Status st = unsupported_dtype(node_, dt);
-    QWB_DISPATCH_FLOAT(dt, st = run<T>(ctx));
-    return st;
+    return nn::dispatch_typed<false>(ctx, node_, [this](auto t, KernelContext& c) { return run<decltype(t)>(c); });
   }
 
  private:

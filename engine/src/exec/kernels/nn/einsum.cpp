@@ -256,13 +256,10 @@ class EinsumKernel final : public Kernel {
   Status compute(KernelContext& ctx) const override {
     if (ctx.num_inputs() == 0) return invalid_argument(node_.describe() + ": Einsum needs inputs");
     const DType dt = ctx.input(0).dtype();
-    if (nn::is_half(dt)) return nn::compute_in_float(ctx, [this](KernelContext& c) { return compute(c); });
     for (int i = 1; i < ctx.num_inputs(); ++i) {
       if (ctx.input(i).dtype() != dt) return invalid_argument(node_.describe() + ": inputs must share one dtype");
     }
-    Status st = unsupported_dtype(node_, dt);
-    QWB_DISPATCH_GEMM(dt, st = run<T>(ctx));
-    return st;
+    return nn::dispatch_typed<true>(ctx, node_, [this](auto t, KernelContext& c) { return run<decltype(t)>(c); });
   }
 
  private:

@@ -67,14 +67,12 @@ class MatMulKernel final : public Kernel {
   explicit MatMulKernel(const Node& node) : node_(node) {}
 
   Status compute(KernelContext& ctx) const override {
-    const DType dt = ctx.input(0).dtype();
-    if (nn::is_half(dt)) return nn::compute_in_float(ctx, [this](KernelContext& c) { return compute(c); });
-    if (ctx.input(1).dtype() != dt) {
+    if (ctx.input(1).dtype() != ctx.input(0).dtype()) {
       return invalid_argument(node_.describe() + ": A and B must have the same dtype");
     }
-    Status st = unsupported_dtype(node_, dt);
-    QWB_DISPATCH_GEMM(dt, st = set_output(ctx, matmul<T>(ctx.input(0), ctx.input(1), ctx.threads, node_)));
-    return st;
+    return nn::dispatch_typed<true>(ctx, node_, [this](auto t, KernelContext& c) {
+      return set_output(c, matmul<decltype(t)>(c.input(0), c.input(1), c.threads, node_));
+    });
   }
 
  private:
@@ -93,11 +91,7 @@ class GemmKernel final : public Kernel {
         trans_b_(node.attrs.get_int("transB", 0) != 0) {}
 
   Status compute(KernelContext& ctx) const override {
-    const DType dt = ctx.input(0).dtype();
-    if (nn::is_half(dt)) return nn::compute_in_float(ctx, [this](KernelContext& c) { return compute(c); });
-    Status st = unsupported_dtype(node_, dt);
-    QWB_DISPATCH_GEMM(dt, st = run<T>(ctx));
-    return st;
+    return nn::dispatch_typed<true>(ctx, node_, [this](auto t, KernelContext& c) { return run<decltype(t)>(c); });
   }
 
  private:

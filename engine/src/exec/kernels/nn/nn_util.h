@@ -3,7 +3,7 @@
 // inputs.
 //
 //   nn::gemm(a, b, c, m, n, k, /*trans_a=*/false, /*trans_b=*/true);   // c = a * b^T, 1 thread
-//   if (nn::is_half(x.dtype())) return nn::compute_in_float(ctx, [this](KernelContext& c) { return compute(c); });
+//   return nn::dispatch_typed<false>(ctx, node_, [this](auto t, KernelContext& c) { return run<decltype(t)>(c); });
 #pragma once
 
 #include <cstdint>
@@ -84,3 +84,24 @@ Status compute_in_float(KernelContext& ctx, Body&& body) {
     QWB_CASE_(kUInt64, uint64_t, __VA_ARGS__)  \
     default: break;                            \
   }
+
+namespace qwb::nn {
+
+// Runs fn(T{}, ctx) for input 0's element type T: float32/float64, plus the GEMM integer types
+// when kWithInts. float16/bfloat16 run in float32 through compute_in_float.
+template <bool kWithInts, typename Fn>
+Status dispatch_typed(KernelContext& ctx, const Node& node, Fn&& fn) {
+  const DType dt = ctx.input(0).dtype();
+  if (is_half(dt)) {
+    return compute_in_float(ctx, [&](KernelContext& c) { return dispatch_typed<kWithInts>(c, node, fn); });
+  }
+  Status st = unsupported_dtype(node, dt);
+  if constexpr (kWithInts) {
+    QWB_DISPATCH_GEMM(dt, st = fn(T{}, ctx));
+  } else {
+    QWB_DISPATCH_FLOAT(dt, st = fn(T{}, ctx));
+  }
+  return st;
+}
+
+}  // namespace qwb::nn

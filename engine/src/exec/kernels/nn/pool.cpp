@@ -162,11 +162,7 @@ class GlobalPoolKernel final : public Kernel {
   GlobalPoolKernel(const Node& node, PoolKind kind) : node_(node), kind_(kind), p_(parse_p(node)) {}
 
   Status compute(KernelContext& ctx) const override {
-    const DType dt = ctx.input(0).dtype();
-    if (nn::is_half(dt)) return nn::compute_in_float(ctx, [this](KernelContext& c) { return compute(c); });
-    Status st = unsupported_dtype(node_, dt);
-    QWB_DISPATCH_FLOAT(dt, st = run<T>(ctx));
-    return st;
+    return nn::dispatch_typed<false>(ctx, node_, [this](auto t, KernelContext& c) { return run<decltype(t)>(c); });
   }
 
  private:
@@ -220,11 +216,7 @@ class MaxUnpoolKernel final : public Kernel {
   }
 
   Status compute(KernelContext& ctx) const override {
-    const DType dt = ctx.input(0).dtype();
-    if (nn::is_half(dt)) return nn::compute_in_float(ctx, [this](KernelContext& c) { return compute(c); });
-    Status st = unsupported_dtype(node_, dt);
-    QWB_DISPATCH_FLOAT(dt, st = run<T>(ctx));
-    return st;
+    return nn::dispatch_typed<false>(ctx, node_, [this](auto t, KernelContext& c) { return run<decltype(t)>(c); });
   }
 
  private:
