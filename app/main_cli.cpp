@@ -15,25 +15,17 @@
 #include "qwb/model.h"
 #include "qwb/tensor_io.h"
 #include "qwb/version.h"
+#include "cli_common.h"
+#include "cli_quant.h"
+#include "qwb/jobs.h"
 
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
 
-int exit_code(const qwb::Status& s) {
-  switch (s.code()) {
-    case qwb::StatusCode::kOk: return 0;
-    case qwb::StatusCode::kInternal: return 1;
-    case qwb::StatusCode::kCancelled: return 3;
-    default: return 2;
-  }
-}
-
-int fail(const qwb::Status& s) {
-  std::cerr << "error: " << s.message() << "\n";
-  return exit_code(s);
-}
+using cli::exit_code;
+using cli::fail;
 
 std::string human(double v) {
   const char* units[] = {"", "K", "M", "G", "T"};
@@ -46,14 +38,6 @@ json value_json(const qwb::ValueInfo& v) {
   json shape = json::array();
   for (const auto& d : v.dims) shape.push_back(d.known() ? json(d.value) : json(d.param.empty() ? "?" : d.param));
   return {{"name", v.name}, {"dtype", qwb::dtype_name(v.dtype)}, {"shape", v.has_shape ? shape : json(nullptr)}};
-}
-
-std::vector<float> parse_float_list(const std::string& s) {
-  std::vector<float> v;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) v.push_back(std::stof(item));
-  return v;
 }
 
 // Loads a model for execution (no summary shape measurement) and builds its session.
@@ -165,7 +149,7 @@ int cmd_run(const std::string& path, const std::vector<std::string>& input_args,
 }
 
 struct EvalArgs {
-  std::string model, data, mean, stddev;
+  std::string model, data, mean, stddev, reference;
   int64_t limit = -1, batch = 64;
   int threads = 0;
   bool json = false;
@@ -174,50 +158,65 @@ struct EvalArgs {
 int cmd_evaluate(const EvalArgs& a) {
   auto session = open_session(a.model, a.threads);
   if (!session) return fail(session.status());
-  qwb::DatasetOptions opt;
-  opt.preprocess = qwb::Preprocess::from_metadata(session->model().summary().metadata);
-  try {
-    if (!a.mean.empty()) { opt.preprocess.mean = parse_float_list(a.mean); opt.preprocess.apply_to_float = true; }
-    if (!a.stddev.empty()) { opt.preprocess.stddev = parse_float_list(a.stddev); opt.preprocess.apply_to_float = true; }
-  } catch (const std::exception&) {
-    return fail(qwb::invalid_argument("--mean/--std must be comma-separated numbers"));
+  qwb::DataSource src{a.data, {}, {}, a.limit};
+  if (!a.mean.empty()) {
+    auto v = cli::parse_float_list(a.mean, "--mean");
+    if (!v) return fail(v.status());
+    src.mean = *v;
   }
-  opt.limit = a.limit;
-  auto data = qwb::load_dataset(a.data, opt);
+  if (!a.stddev.empty()) {
+    auto v = cli::parse_float_list(a.stddev, "--std");
+    if (!v) return fail(v.status());
+    src.stddev = *v;
+  }
+  auto data = qwb::load_for_model(session->model(), src);
   if (!data) return fail(data.status());
-  const bool tty = !a.json && isatty(2);
-  qwb::FunctionProgress progress([&](int64_t done, int64_t total, const std::string& msg) {
-    if (tty) std::cerr << "\r" << msg << " " << done << "/" << total << std::flush;
-    return true;
-  });
-  auto r = qwb::evaluate(*session, *data, {.batch = a.batch, .output = ""}, progress);
-  if (tty) std::cerr << "\n";
-  if (!r) return fail(r.status());
-  const auto& m = r->metrics;
+  cli::TtyProgress progress(!a.json);
+  qwb::EvaluateOptions eo;
+  eo.batch = a.batch;
+  std::optional<qwb::Comparison> cmp;
+  qwb::EvaluateResult r;
+  if (!a.reference.empty()) {
+    // Reference first (e.g. the FP32 model), candidate = this model (e.g. its QDQ export).
+    auto ref = open_session(a.reference, a.threads);
+    if (!ref) return fail(ref.status());
+    auto c = qwb::compare(*ref, {}, *session, {}, *data, eo, progress);
+    if (!c) return fail(c.status());
+    cmp = std::move(*c);
+    if (!cmp->has_labels) return fail(qwb::invalid_argument("dataset '" + a.data + "' has no labels; evaluate needs labels"));
+    r = cmp->candidate;
+  } else {
+    auto e = qwb::evaluate(*session, *data, eo, progress);
+    if (!e) return fail(e.status());
+    r = std::move(*e);
+  }
+  const auto& m = r.metrics;
   if (a.json) {
-    json j;
+    json j = qwb::to_json(m);
     j["model"] = a.model;
     j["data"] = a.data;
     j["preprocess"] = data->preprocess().describe();
-    j["samples"] = m.samples;
-    j["top1"] = m.top1;
-    j["top5"] = m.top5;
-    j["macro_f1"] = m.macro_f1;
-    j["weighted_f1"] = m.weighted_f1;
-    j["seconds"] = r->seconds;
-    j["samples_per_second"] = r->seconds > 0 ? static_cast<double>(m.samples) / r->seconds : 0.0;
+    j["ece"] = r.ece;
+    j["seconds"] = r.seconds;
+    j["samples_per_second"] = r.seconds > 0 ? static_cast<double>(m.samples) / r.seconds : 0.0;
     j["threads"] = session->threads();
     j["batch"] = a.batch;
-    j["per_class"] = json::array();
-    for (const auto& c : m.per_class)
-      j["per_class"].push_back({{"precision", c.precision}, {"recall", c.recall}, {"f1", c.f1}, {"support", c.support}});
-    j["confusion"] = m.confusion;
+    if (cmp) {
+      j["reference"] = a.reference;
+      j["comparison"] = qwb::to_json(*cmp);
+    }
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << fmt::format("{}: {} samples of {} ({})\n", a.model, m.samples, a.data, data->preprocess().describe());
-    std::cout << fmt::format("top-1 {:.2f}%  top-5 {:.2f}%  macro-F1 {:.4f}  weighted-F1 {:.4f}  ({:.2f} s, {:.0f} samples/s, {} threads)\n",
-                             100 * m.top1, 100 * m.top5, m.macro_f1, m.weighted_f1, r->seconds,
-                             r->seconds > 0 ? static_cast<double>(m.samples) / r->seconds : 0.0, session->threads());
+    std::cout << fmt::format("top-1 {:.2f}%  top-5 {:.2f}%  macro-F1 {:.4f}  weighted-F1 {:.4f}  ECE {:.4f}  ({:.2f} s, {:.0f} samples/s, {} threads)\n",
+                             100 * m.top1, 100 * m.top5, m.macro_f1, m.weighted_f1, r.ece, r.seconds,
+                             r.seconds > 0 ? static_cast<double>(m.samples) / r.seconds : 0.0, session->threads());
+    if (cmp) {
+      const auto& f = cmp->reference.metrics;
+      std::cout << fmt::format("reference {}: top-1 {:.2f}%; delta {:+.2f} points; agreement {:.2f}% ({} flipped); output SQNR {:.1f} dB\n",
+                               a.reference, 100 * f.top1, 100 * (m.top1 - f.top1), 100 * cmp->agreement, cmp->flipped.size(),
+                               cmp->output_error.sqnr_db);
+    }
   }
   return 0;
 }
@@ -225,7 +224,7 @@ int cmd_evaluate(const EvalArgs& a) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"qwb-cli: Quantization Workbench (headless). Loads ONNX models, runs and evaluates them."};
+  CLI::App app{"qwb-cli: Quantization Workbench (headless). Inspects, runs, evaluates, calibrates, quantizes and exports ONNX models."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("qwb-cli ") + qwb::version() + " (commit " + qwb::git_commit() + ")\n" +
                                         qwb::library_versions());
@@ -249,15 +248,17 @@ int main(int argc, char** argv) {
   auto* evaluate = app.add_subcommand("evaluate", "Accuracy of a classifier on a labelled dataset");
   evaluate->add_option("model", ev.model, "ONNX model file")->required();
   evaluate->add_option("--data,-d", ev.data,
-                       "fashion-mnist:test | fashion-mnist:train | idx:IMAGES[,LABELS] | npy:FILE[,LABELS]")->required();
+                       "fashion-mnist:test | fashion-mnist:train | idx:IMAGES[,LABELS] | npy:FILE[,LABELS] | npz:FILE[,KEY[,LABELKEY]] | images:DIR | pb:DIR")->required();
   evaluate->add_option("--limit", ev.limit, "Use only the first N samples");
   evaluate->add_option("--batch,-b", ev.batch, "Batch size")->capture_default_str();
   evaluate->add_option("--threads,-t", ev.threads, "Threads (default: all cores)");
   evaluate->add_option("--mean", ev.mean, "Per-channel mean after scaling to [0,1], e.g. 0.485,0.456,0.406 (default: model metadata qwb.mean)");
   evaluate->add_option("--std", ev.stddev, "Per-channel std (default: model metadata qwb.std)");
+  evaluate->add_option("--reference,-r", ev.reference, "Also run this model (e.g. the FP32 original) and report agreement and flipped samples");
   evaluate->add_flag("--json", ev.json, "Print JSON");
 
   auto* ops = app.add_subcommand("ops", "List the ops the executor supports");
+  auto quant = cli::add_quant_commands(app);
 
   try {
     app.parse(argc, argv);
@@ -268,6 +269,7 @@ int main(int argc, char** argv) {
   if (*inspect) return cmd_inspect(model_path, as_json);
   if (*run) return cmd_run(model_path, run_inputs, outdir, threads);
   if (*evaluate) return cmd_evaluate(ev);
+  if (int rc = cli::run_quant_commands(*quant); rc >= 0) return rc;
   if (*ops) {
     for (const auto& op : qwb::supported_ops()) std::cout << op << "\n";
     return 0;

@@ -48,6 +48,8 @@ struct RunOptions {
   std::vector<std::string> fetch;
   // Called after each node; returning false cancels the run with a kCancelled status.
   std::function<bool(int done, int total)> progress;
+  // Replaces initializers by name for this run (fake-quantized weights); same dtype and shape.
+  std::shared_ptr<const std::map<std::string, Tensor>> initializers;
 };
 
 using TensorMap = std::map<std::string, Tensor>;

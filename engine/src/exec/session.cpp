@@ -128,6 +128,18 @@ Result<TensorMap> Session::run(const TensorMap& inputs, const RunOptions& option
     keep[static_cast<size_t>(it->second)] = true;
   }
   for (const auto& [name, t] : g.initializers) values[static_cast<size_t>(im.value_id.at(name))] = t;
+  if (options.initializers) {
+    for (const auto& [name, t] : *options.initializers) {
+      auto it = g.initializers.find(name);
+      if (it == g.initializers.end()) return not_found(file_ctx + ": no initializer named '" + name + "' to replace");
+      if (it->second.dtype() != t.dtype() || it->second.shape() != t.shape()) {
+        return invalid_argument(file_ctx + ": replacement for initializer '" + name + "' is " + dtype_name(t.dtype()) +
+                                " " + shape_str(t.shape()) + ", expected " + dtype_name(it->second.dtype()) + " " +
+                                shape_str(it->second.shape()));
+      }
+      values[static_cast<size_t>(im.value_id.at(name))] = t;
+    }
+  }
   for (const auto& vi : g.inputs) {
     auto it = inputs.find(vi.name);
     if (it == inputs.end()) {

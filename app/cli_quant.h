@@ -1,0 +1,42 @@
+// qwb-cli's quantization commands (quantize, stats, export, validate).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace cli {
+
+struct QuantArgs {
+  std::string model, calib, eval, mean, stddev, out, format = "qdq";
+  int64_t samples = 256, eval_limit = -1, batch = 64;
+  std::string sampling = "first";
+  uint64_t seed = 0;
+  std::string weights = "int8", activations = "uint8", granularity = "channel", method = "minmax";
+  double percentile = 99.999;
+  bool moving_average = false, symmetric_activations = false, affine_weights = false, reduce_range = false;
+  std::vector<std::string> exclude, overrides;
+  bool verify_export = false, json = false;
+  int threads = 0;
+};
+
+struct ExportArgs {
+  std::string format, block_ops, block_nodes;
+  bool fp16_io = false;
+};
+
+struct QuantCommands {
+  QuantArgs args;
+  ExportArgs export_args;
+  std::string stats_tensor, validate_reference;
+  bool stats_all = false;
+  CLI::App *quantize = nullptr, *stats = nullptr, *export_ = nullptr, *validate = nullptr;
+};
+
+// Registered options point into the returned object; keep it alive until the command ran.
+std::unique_ptr<QuantCommands> add_quant_commands(CLI::App& app);
+// Runs the parsed command; -1 when none of these was given.
+int run_quant_commands(const QuantCommands& c);
+
+}  // namespace cli

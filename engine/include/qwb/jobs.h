@@ -1,0 +1,79 @@
+// Jobs: the workbench's long operations as plain functions of a config and a progress sink.
+// The CLI calls them directly; the GUI runs them in the background. Each returns a report that
+// serialises to JSON (CLI output, later the project file).
+//
+//   qwb::QuantizeConfig c;
+//   c.model = "model.onnx";
+//   c.calib = {.spec = "fashion-mnist:train", .samples = 256};
+//   c.eval = {.spec = "fashion-mnist:test"};
+//   c.out = "model.int8.onnx";
+//   auto r = qwb::run_quantize(c, progress);
+//   std::cout << qwb::to_json(*r).dump(2);
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "qwb/data.h"
+#include "qwb/eval.h"
+#include "qwb/export.h"
+#include "qwb/model.h"
+#include "qwb/progress.h"
+#include "qwb/quant.h"
+
+namespace qwb {
+
+// A dataset named by spec, with preprocessing from the model's metadata unless overridden.
+struct DataSource {
+  std::string spec;
+  std::vector<float> mean, stddev;  // empty: model metadata (qwb.mean / qwb.std)
+  int64_t limit = -1;
+};
+Result<Dataset> load_for_model(const Model& model, const DataSource& source);
+
+struct CalibrationSource {
+  DataSource data;
+  int64_t samples = 256;
+  Sampling sampling = Sampling::kFirst;
+  uint64_t seed = 0;
+};
+
+struct QuantizeConfig {
+  std::string model;
+  CalibrationSource calib;
+  DataSource eval;            // empty spec: no evaluation
+  QuantOptions quant;
+  CalibOptions method;
+  std::string out;            // empty: no export
+  std::string format = "qdq"; // qdq | trt-cache | ort-calib
+  bool verify_export = false; // also evaluate the exported QDQ file with the executor
+  int threads = 0;
+  int64_t batch = 64;
+};
+
+struct QuantizeReport {
+  std::string model, model_sha256;
+  std::vector<int64_t> sample_ids;
+  std::string sample_ids_sha256;
+  ValidationReport validation;
+  std::shared_ptr<const Quantization> quantization;
+  std::optional<Comparison> comparison;        // FP32 vs simulated
+  std::optional<EvaluateResult> exported_eval;  // the exported file run by the executor
+  double exported_agreement = 0;                // exported vs simulated top-1 agreement
+  std::optional<ExportResult> exported;
+  std::string out, format;
+  double calib_seconds = 0, seconds = 0;
+  nlohmann::json config;
+};
+
+Result<QuantizeReport> run_quantize(const QuantizeConfig& config, ProgressSink& progress);
+nlohmann::json to_json(const QuantizeConfig& config);
+nlohmann::json to_json(const QuantizeReport& report);
+nlohmann::json to_json(const ClassificationMetrics& m);
+nlohmann::json to_json(const Comparison& c, size_t max_flipped = 1000);
+
+}  // namespace qwb
