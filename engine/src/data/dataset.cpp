@@ -6,6 +6,7 @@
 
 #include "qwb/data.h"
 #include "qwb/tensor_io.h"
+#include "data/sources.h"
 
 namespace qwb {
 
@@ -25,6 +26,24 @@ std::vector<float> parse_floats(const std::string& s) {
   return v;
 }
 
+Result<std::vector<int64_t>> read_labels(const std::string& path) {
+  Result<Tensor> t = path.size() > 4 && path.substr(path.size() - 4) == ".npy" ? read_npy(path) : read_idx(path);
+  if (!t) return t.status();
+  return data_internal::labels_from_tensor(*t, "file '" + path + "'");
+}
+
+// "224" -> {224, 224}; "224,192" -> {224, 192}; anything else -> {}.
+std::vector<int64_t> parse_crop(const std::string& s) {
+  auto v = parse_floats(s);
+  if (v.size() == 1) v.push_back(v[0]);
+  if (v.size() != 2 || v[0] < 1 || v[1] < 1) return {};
+  return {static_cast<int64_t>(v[0]), static_cast<int64_t>(v[1])};
+}
+
+}  // namespace
+
+namespace data_internal {
+
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> parts;
   std::stringstream ss(s);
@@ -33,21 +52,29 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return parts;
 }
 
-Result<std::vector<int64_t>> read_labels(const std::string& path) {
-  Result<Tensor> t = path.size() > 4 && path.substr(path.size() - 4) == ".npy" ? read_npy(path) : read_idx(path);
-  if (!t) return t.status();
-  if (!dtype_is_integer(t->dtype())) {
-    return invalid_argument("file '" + path + "': labels must be integers, got " + dtype_name(t->dtype()));
+Result<std::vector<int64_t>> labels_from_tensor(const Tensor& t, const std::string& ctx) {
+  if (!dtype_is_integer(t.dtype())) {
+    return invalid_argument(ctx + ": labels must be integers, got " + dtype_name(t.dtype()));
   }
-  if (t->rank() != 1) return invalid_argument("file '" + path + "': labels must be 1-D, got " + shape_str(t->shape()));
-  auto v = t->to_int64_vector();
+  if (t.rank() != 1) return invalid_argument(ctx + ": labels must be 1-D, got " + shape_str(t.shape()));
+  auto v = t.to_int64_vector();
   for (int64_t l : v) {
-    if (l < 0) return invalid_argument("file '" + path + "': negative label " + std::to_string(l));
+    if (l < 0) return invalid_argument(ctx + ": negative label " + std::to_string(l));
   }
   return v;
 }
 
-}  // namespace
+Tensor first_rows(const Tensor& t, int64_t n) {
+  Shape s = t.shape();
+  s[0] = std::clamp<int64_t>(n, 0, s[0]);
+  Tensor cut(t.dtype(), s);
+  if (cut.nbytes()) std::memcpy(cut.raw(), t.raw(), cut.nbytes());
+  return cut;
+}
+
+}  // namespace data_internal
+
+using data_internal::split;
 
 Preprocess Preprocess::from_metadata(const std::map<std::string, std::string>& md) {
   Preprocess p;
@@ -58,6 +85,17 @@ Preprocess Preprocess::from_metadata(const std::map<std::string, std::string>& m
     if (v.size() == 1) p.scale = v[0];
   }
   if (auto it = md.find("qwb.layout"); it != md.end()) p.layout = it->second;
+  if (auto it = md.find("qwb.resize"); it != md.end()) {
+    auto v = parse_floats(it->second);
+    if (v.size() == 1 && v[0] >= 1) p.resize = static_cast<int64_t>(v[0]);
+  }
+  if (auto it = md.find("qwb.crop"); it != md.end()) {
+    if (auto c = parse_crop(it->second); !c.empty()) { p.crop_height = c[0]; p.crop_width = c[1]; }
+  }
+  if (auto it = md.find("qwb.channels"); it != md.end()) {
+    auto v = parse_floats(it->second);
+    if (v.size() == 1 && (v[0] == 1 || v[0] == 3)) p.channels = static_cast<int64_t>(v[0]);
+  }
   return p;
 }
 
@@ -72,6 +110,10 @@ std::string Preprocess::describe() const {
   os << ", std ";
   list(stddev, 1);
   os << ", " << layout;
+  // Image options only when set, so descriptions of non-image data stay as they were.
+  if (resize > 0) os << ", resize " << resize;
+  if (crop_height > 0 || crop_width > 0) os << ", crop " << crop_height << "x" << crop_width;
+  if (resize > 0 || crop_height > 0 || crop_width > 0) os << ", " << channels << (channels == 1 ? " channel" : " channels");
   return os.str();
 }
 
@@ -127,8 +169,13 @@ Result<Tensor> read_idx(const std::string& path) {
   return t;
 }
 
-Dataset::Dataset(std::string name, Tensor samples, std::vector<int64_t> labels, Preprocess pre)
-    : name_(std::move(name)), samples_(std::move(samples)), labels_(std::move(labels)), pre_(std::move(pre)) {}
+Dataset::Dataset(std::string name, Tensor samples, std::vector<int64_t> labels, Preprocess pre,
+                 std::vector<std::string> class_names)
+    : name_(std::move(name)),
+      samples_(std::move(samples)),
+      labels_(std::move(labels)),
+      pre_(std::move(pre)),
+      class_names_(std::move(class_names)) {}
 
 Shape Dataset::sample_shape() const {
   if (!samples_.defined()) return {};
@@ -138,7 +185,26 @@ Shape Dataset::sample_shape() const {
 int64_t Dataset::num_classes() const {
   int64_t m = -1;
   for (int64_t l : labels_) m = std::max(m, l);
-  return m + 1;
+  return std::max(m + 1, static_cast<int64_t>(class_names_.size()));
+}
+
+Dataset Dataset::subset(const std::vector<int64_t>& ids) const {
+  if (!samples_.defined()) return *this;
+  std::vector<int64_t> keep;
+  keep.reserve(ids.size());
+  for (int64_t id : ids) if (id >= 0 && id < size()) keep.push_back(id);
+  Shape s = samples_.shape();
+  s[0] = static_cast<int64_t>(keep.size());
+  Tensor out(samples_.dtype(), s);
+  const size_t row = shape_numel(sample_shape()) * dtype_size(samples_.dtype());
+  const auto* src = static_cast<const char*>(samples_.raw());
+  auto* dst = static_cast<char*>(out.raw());
+  std::vector<int64_t> labels;
+  for (size_t i = 0; i < keep.size(); ++i) {
+    if (row) std::memcpy(dst + i * row, src + keep[i] * row, row);
+    if (static_cast<size_t>(keep[i]) < labels_.size()) labels.push_back(labels_[static_cast<size_t>(keep[i])]);
+  }
+  return Dataset(name_, std::move(out), std::move(labels), pre_, class_names_);
 }
 
 Result<Tensor> Dataset::batch(int64_t begin, int64_t end, const Shape& target) const {
@@ -178,13 +244,24 @@ Result<Tensor> Dataset::batch(int64_t begin, int64_t end, const Shape& target) c
   return out;
 }
 
+namespace {
+const char* const kKnownSpecs =
+    "fashion-mnist:test, fashion-mnist:train, idx:IMAGES[,LABELS], npy:FILE[,LABELS], "
+    "npz:FILE[,KEY[,LABELKEY]], images:DIR or pb:DIR[,INPUT]";
+}  // namespace
+
 Result<Dataset> load_dataset(const std::string& spec, const DatasetOptions& options) {
   auto colon = spec.find(':');
   if (colon == std::string::npos) {
-    return invalid_argument("data spec '" + spec +
-                            "' has no source prefix; use fashion-mnist:test, fashion-mnist:train, idx:IMAGES[,LABELS] or npy:FILE[,LABELS]");
+    return invalid_argument("data spec '" + spec + "' has no source prefix; use " + kKnownSpecs);
   }
   std::string kind = spec.substr(0, colon), rest = spec.substr(colon + 1);
+  if (kind == "images") {
+    if (rest.empty()) return invalid_argument("data spec '" + spec + "': expected images:DIR");
+    return data_internal::load_image_folder(spec, rest, options);
+  }
+  if (kind == "npz") return data_internal::load_npz_dataset(spec, rest, options);
+  if (kind == "pb") return data_internal::load_pb_dataset(spec, rest, options);
   std::string images_path, labels_path;
   Result<Tensor> samples = invalid_argument("unset");
   if (kind == "fashion-mnist") {
@@ -209,8 +286,7 @@ Result<Dataset> load_dataset(const std::string& spec, const DatasetOptions& opti
     if (parts.size() == 2) labels_path = parts[1];
     samples = kind == "idx" ? read_idx(images_path) : read_npy(images_path);
   } else {
-    return invalid_argument("data spec '" + spec + "': unknown source '" + kind +
-                            "' (known: fashion-mnist, idx, npy)");
+    return invalid_argument("data spec '" + spec + "': unknown source '" + kind + "' (known: " + kKnownSpecs + ")");
   }
   if (!samples) return samples.status();
   if (samples->rank() < 1 || samples->dim(0) == 0) {
@@ -228,11 +304,7 @@ Result<Dataset> load_dataset(const std::string& spec, const DatasetOptions& opti
   }
   Tensor all = *samples;
   if (options.limit >= 0 && options.limit < all.dim(0)) {
-    Shape s = all.shape();
-    s[0] = options.limit;
-    Tensor cut(all.dtype(), s);
-    std::memcpy(cut.raw(), all.raw(), cut.nbytes());
-    all = cut;
+    all = data_internal::first_rows(all, options.limit);
     if (!labels.empty()) labels.resize(static_cast<size_t>(options.limit));
   }
   return Dataset(spec, std::move(all), std::move(labels), options.preprocess);

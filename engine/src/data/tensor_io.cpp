@@ -1,5 +1,7 @@
 #include "qwb/tensor_io.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -103,13 +105,25 @@ Result<Tensor> parse_npy(const std::string& bytes, const std::string& name) {
       shape.push_back(d);
     }
   }
-  Tensor t(it->second, shape);
-  size_t data_start = hstart + hlen;
-  if (bytes.size() - data_start < t.nbytes()) {
-    return invalid_argument(ctx + ": .npy data is truncated (" + std::to_string(bytes.size() - data_start) +
-                            " bytes, expected " + std::to_string(t.nbytes()) + " for " + dtype_name(t.dtype()) +
-                            " " + shape_str(shape) + ")");
+  // Size from the header, checked against the bytes present before allocating: a corrupt
+  // shape must not ask for an enormous buffer.
+  const size_t data_start = hstart + hlen;
+  const size_t avail = bytes.size() - data_start;
+  size_t need = dtype_size(it->second);
+  if (std::find(shape.begin(), shape.end(), 0) != shape.end()) need = 0;
+  for (int64_t d : shape) {
+    if (d != 0 && need > avail / static_cast<size_t>(d)) {
+      need = SIZE_MAX;
+      break;
+    }
+    need *= static_cast<size_t>(d);
   }
+  if (avail < need) {
+    return invalid_argument(ctx + ": .npy data is truncated (" + std::to_string(avail) + " bytes, expected " +
+                            (need == SIZE_MAX ? std::string("more") : std::to_string(need)) + " for " +
+                            dtype_name(it->second) + " " + shape_str(shape) + ")");
+  }
+  Tensor t(it->second, shape);
   if (t.nbytes()) std::memcpy(t.raw(), bytes.data() + data_start, t.nbytes());
   return t;
 }
