@@ -115,7 +115,15 @@ int cmd_quantize(const QuantArgs& a) {
   auto r = qwb::run_quantize(*cfg, progress);
   if (!r) return fail(r.status());
   if (a.json) {
-    std::cout << qwb::to_json(*r).dump(2) << "\n";
+    json j = qwb::to_json(*r);
+    if (a.predictions && r->comparison) {
+      for (const auto* side : {&r->comparison->reference, &r->comparison->candidate}) {
+        json p = json::array();
+        for (const auto& t : side->topk) p.push_back(t.empty() ? -1 : t[0]);
+        j[side == &r->comparison->reference ? "fp32_predictions" : "quantized_predictions"] = p;
+      }
+    }
+    std::cout << j.dump(2) << "\n";
     return 0;
   }
   const auto& q = *r->quantization;
@@ -286,6 +294,7 @@ std::unique_ptr<QuantCommands> add_quant_commands(CLI::App& app) {
   c.quantize->add_option("--eval-limit", a.eval_limit, "Use only the first N evaluation samples");
   c.quantize->add_option("--out,-o", a.out, "Output file (ONNX QDQ unless --format says otherwise)");
   c.quantize->add_option("--format", a.format, "qdq | trt-cache | ort-calib")->capture_default_str();
+  c.quantize->add_flag("--predictions", a.predictions, "With --json: include every sample's FP32 and simulated top-1 prediction");
   c.quantize->add_flag("--verify-export", a.verify_export, "Also evaluate the exported file with the executor and report its agreement with the simulation");
 
   c.stats = app.add_subcommand("stats", "Per-tensor statistics on calibration data and the range each calibrator picks");

@@ -17,7 +17,7 @@ struct QuantArgs {
   double percentile = 99.999;
   bool moving_average = false, symmetric_activations = false, affine_weights = false, reduce_range = false;
   std::vector<std::string> exclude, overrides;
-  bool verify_export = false, json = false;
+  bool verify_export = false, json = false, predictions = false;
   int threads = 0;
 };
 

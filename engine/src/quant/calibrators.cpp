@@ -1,4 +1,5 @@
 // Calibrators: clipping thresholds from a stored histogram, without re-running the model.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -101,7 +102,8 @@ double percentile_threshold(const std::vector<double>& abs_bins, double range, d
 
 double entropy_threshold(const std::vector<double>& abs_bins_in, double range, int levels) {
   std::vector<double> bins = abs_bins_in;
-  if (bins.size() != kBins || range <= 0) return range;
+  const int kBins = static_cast<int>(bins.size());  // any bin count: halves of the signed histogram too
+  if (kBins < 2 || range <= 0) return range;
   // Exact zeros (ReLU outputs) would dominate both distributions; weigh bin 0 like its
   // neighbour, as TensorRT's calibrator does.
   bins[0] = bins[1];
@@ -148,7 +150,7 @@ double entropy_threshold(const std::vector<double>& abs_bins_in, double range, i
       best_i = i;
     }
   }
-  return static_cast<double>(best_i) * bin_width(range);
+  return static_cast<double>(best_i) * range / kBins;
 }
 
 double mse_threshold(const TensorStats& s, const QuantSpec& spec) {
@@ -204,8 +206,20 @@ Range calibrate_range(const TensorStats& s, const QuantSpec& spec, const CalibOp
       }
       return {static_cast<float>(std::max(lo, s.min)), static_cast<float>(std::min(hi, s.max))};
     }
-    case CalibMethod::kEntropy:
-      return range_from_threshold(entropy_threshold(s.hist.abs_bins(), s.hist.range(), magnitude_levels(s, spec)), s, spec);
+    case CalibMethod::kEntropy: {
+      if (spec.symmetric || s.min >= 0 || s.max <= 0) {
+        return range_from_threshold(entropy_threshold(s.hist.abs_bins(), s.hist.range(), magnitude_levels(s, spec)), s, spec);
+      }
+      // Affine on two-sided data: each side gets its own threshold from its half of the signed
+      // histogram. One |x| histogram would let a spike on one side (normalised background
+      // pixels) set the clip of the other.
+      const auto& sb = s.hist.signed_bins();
+      const int half = kBins / 2, levels = std::max(2, magnitude_levels(s, spec) / 2);
+      std::vector<double> pos(sb.begin() + half, sb.end()), neg(sb.begin(), sb.begin() + half);
+      std::reverse(neg.begin(), neg.end());  // neg[i]: magnitudes [i w, (i+1) w) below zero
+      const double hi = entropy_threshold(pos, s.hist.range(), levels), lo = entropy_threshold(neg, s.hist.range(), levels);
+      return {static_cast<float>(std::max(s.min, -lo)), static_cast<float>(std::min(s.max, hi))};
+    }
     case CalibMethod::kMse:
       return range_from_threshold(mse_threshold(s, spec), s, spec);
   }
