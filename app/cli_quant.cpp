@@ -16,13 +16,18 @@ namespace cli {
 
 namespace {
 
-void add_data_args(CLI::App* c, QuantArgs& a) {
-  c->add_option("--calib,-c", a.calib, "Calibration data: fashion-mnist:train | idx:... | npy:... | npz:... | images:DIR | pb:DIR")->required();
+void add_data_args(CLI::App* c, QuantArgs& a, bool calib_required = true) {
+  c->add_option("--calib,-c", a.calib, "Calibration data: fashion-mnist:train | idx:... | npy:... | npz:... | images:DIR | pb:DIR")
+      ->required(calib_required);
   c->add_option("--samples,-n", a.samples, "Calibration samples")->capture_default_str();
   c->add_option("--sampling", a.sampling, "first | random | stratified (by label)")->capture_default_str();
   c->add_option("--seed", a.seed, "Seed for random and stratified sampling")->capture_default_str();
   c->add_option("--mean", a.mean, "Per-channel mean after scaling to [0,1] (default: model metadata qwb.mean)");
   c->add_option("--std", a.stddev, "Per-channel std (default: model metadata qwb.std)");
+  c->add_option("--resize", a.resize, "Images: resize the shorter side to N pixels (default: model metadata qwb.resize)");
+  c->add_option("--crop", a.crop, "Images: center crop H,W or N (default: model metadata qwb.crop)");
+  c->add_option("--channels", a.channels, "Images: 1 (grayscale) or 3 (RGB)");
+  c->add_option("--layout", a.layout, "NCHW or NHWC");
   c->add_option("--threads,-t", a.threads, "Threads (default: all cores)");
   c->add_option("--batch,-b", a.batch, "Batch size")->capture_default_str();
   c->add_flag("--json", a.json, "Print JSON");
@@ -34,6 +39,7 @@ void add_format_args(CLI::App* c, QuantArgs& a) {
   c->add_option("--granularity,-g", a.granularity, "Weights: tensor | channel | block:N (N = 32, 64, 128)")->capture_default_str();
   c->add_option("--method,-m", a.method, "Calibration: minmax | percentile | entropy | mse")->capture_default_str();
   c->add_option("--percentile", a.percentile, "Percentile for --method percentile")->capture_default_str();
+  c->add_option("--entropy-max-clip", a.entropy_max_clip, "Entropy: clip at most this fraction of values (0: pure KL)")->capture_default_str();
   c->add_flag("--moving-average", a.moving_average, "MinMax: moving average of per-batch ranges (factor 0.01)");
   c->add_flag("--symmetric-activations", a.symmetric_activations, "Symmetric activations (zero point 0 / mid-range), as TensorRT wants");
   c->add_flag("--affine-weights", a.affine_weights, "Affine weights with zero points (default: symmetric)");
@@ -67,6 +73,15 @@ qwb::Result<qwb::QuantizeConfig> to_config(const QuantArgs& a) {
   if (!a.stddev.empty()) {
     QWB_ASSIGN_OR_RETURN(c.calib.data.stddev, parse_float_list(a.stddev, "--std"));
   }
+  c.calib.data.resize = a.resize;
+  c.calib.data.channels = a.channels;
+  c.calib.data.layout = a.layout;
+  if (!a.crop.empty()) {
+    QWB_ASSIGN_OR_RETURN(auto crop, parse_float_list(a.crop, "--crop"));
+    if (crop.empty() || crop.size() > 2 || crop[0] <= 0) return qwb::invalid_argument("--crop '" + a.crop + "': expected H,W or N");
+    c.calib.data.crop_height = static_cast<int64_t>(crop[0]);
+    c.calib.data.crop_width = static_cast<int64_t>(crop.back());
+  }
   c.eval = c.calib.data;
   c.eval.spec = a.eval;
   c.eval.limit = a.eval_limit;
@@ -94,6 +109,8 @@ qwb::Result<qwb::QuantizeConfig> to_config(const QuantArgs& a) {
   if (!(a.percentile > 0 && a.percentile <= 100)) return qwb::invalid_argument("--percentile must be in (0, 100], got " + fmt::format("{}", a.percentile));
   c.method.percentile = a.percentile;
   c.method.moving_average = a.moving_average;
+  if (!(a.entropy_max_clip >= 0 && a.entropy_max_clip < 1)) return qwb::invalid_argument("--entropy-max-clip must be in [0, 1)");
+  c.method.entropy_max_clip = a.entropy_max_clip;
   c.out = a.out;
   c.format = a.format;
   c.verify_export = a.verify_export;
@@ -103,7 +120,6 @@ qwb::Result<qwb::QuantizeConfig> to_config(const QuantArgs& a) {
 }
 
 void print_validation(const qwb::ValidationReport& v) {
-  std::cout << "Calibration data:\n";
   std::istringstream lines(qwb::format_validation_report(v));
   for (std::string l; std::getline(lines, l);) std::cout << "  " << l << "\n";
 }
@@ -308,15 +324,7 @@ std::unique_ptr<QuantCommands> add_quant_commands(CLI::App& app) {
   c.export_->add_option("model", a.model, "ONNX model file")->required();
   c.export_->add_option("--format,-f", c.export_args.format, "qdq | fp16 | trt-cache | ort-calib")->required();
   c.export_->add_option("--out,-o", a.out, "Output file")->required();
-  c.export_->add_option("--calib,-c", a.calib, "Calibration data (not needed for fp16)");
-  c.export_->add_option("--samples,-n", a.samples, "Calibration samples")->capture_default_str();
-  c.export_->add_option("--sampling", a.sampling, "first | random | stratified")->capture_default_str();
-  c.export_->add_option("--seed", a.seed, "Sampling seed")->capture_default_str();
-  c.export_->add_option("--mean", a.mean, "Per-channel mean (default: model metadata)");
-  c.export_->add_option("--std", a.stddev, "Per-channel std (default: model metadata)");
-  c.export_->add_option("--threads,-t", a.threads, "Threads");
-  c.export_->add_option("--batch,-b", a.batch, "Batch size")->capture_default_str();
-  c.export_->add_flag("--json", a.json, "Print JSON");
+  add_data_args(c.export_, a, false);  // --calib: not needed for fp16
   add_format_args(c.export_, a);
   c.export_->add_flag("--fp16-io", c.export_args.fp16_io, "fp16: make graph inputs/outputs float16 too (default: keep float32)");
   c.export_->add_option("--block-ops", c.export_args.block_ops, "fp16: op types kept in float32, comma-separated");

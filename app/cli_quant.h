@@ -9,12 +9,13 @@
 namespace cli {
 
 struct QuantArgs {
-  std::string model, calib, eval, mean, stddev, out, format = "qdq";
+  std::string model, calib, eval, mean, stddev, out, format = "qdq", crop, layout;
+  int64_t resize = 0, channels = 0;
   int64_t samples = 256, eval_limit = -1, batch = 64;
   std::string sampling = "first";
   uint64_t seed = 0;
   std::string weights = "int8", activations = "uint8", granularity = "channel", method = "minmax";
-  double percentile = 99.999;
+  double percentile = 99.999, entropy_max_clip = 1e-4;
   bool moving_average = false, symmetric_activations = false, affine_weights = false, reduce_range = false;
   std::vector<std::string> exclude, overrides;
   bool verify_export = false, json = false, predictions = false;

@@ -32,6 +32,9 @@ struct DataSource {
   std::string spec;
   std::vector<float> mean, stddev;  // empty: model metadata (qwb.mean / qwb.std)
   int64_t limit = -1;
+  // Images (images:DIR): 0 / empty keeps the model metadata's qwb.resize, qwb.crop, qwb.channels.
+  int64_t resize = 0, crop_height = 0, crop_width = 0, channels = 0;
+  std::string layout;
 };
 Result<Dataset> load_for_model(const Model& model, const DataSource& source);
 

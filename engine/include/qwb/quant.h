@@ -197,6 +197,7 @@ struct CalibOptions {
   CalibMethod method = CalibMethod::kMinMax;
   double percentile = 99.999;
   bool moving_average = false;  // MinMax only
+  double entropy_max_clip = 1e-4;  // Entropy: clip at most this fraction of values (0: pure KL)
 };
 
 struct Range {

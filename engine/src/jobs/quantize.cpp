@@ -20,7 +20,8 @@ json spec_json(const QuantSpec& s) {
 }
 
 json data_json(const DataSource& d) {
-  return {{"spec", d.spec}, {"mean", d.mean}, {"std", d.stddev}, {"limit", d.limit}};
+  return {{"spec", d.spec}, {"mean", d.mean}, {"std", d.stddev}, {"limit", d.limit}, {"resize", d.resize},
+          {"crop", {d.crop_height, d.crop_width}}, {"channels", d.channels}, {"layout", d.layout}};
 }
 
 json error_json(const OutputError& e) {
@@ -58,6 +59,13 @@ Result<Dataset> load_for_model(const Model& model, const DataSource& source) {
     opt.preprocess.stddev = source.stddev;
     opt.preprocess.apply_to_float = true;
   }
+  if (source.resize > 0) opt.preprocess.resize = source.resize;
+  if (source.crop_height > 0) {
+    opt.preprocess.crop_height = source.crop_height;
+    opt.preprocess.crop_width = source.crop_width;
+  }
+  if (source.channels > 0) opt.preprocess.channels = source.channels;
+  if (!source.layout.empty()) opt.preprocess.layout = source.layout;
   opt.limit = source.limit;
   return load_dataset(source.spec, opt);
 }
@@ -152,6 +160,7 @@ json to_json(const QuantizeConfig& c) {
           {"method", calib_method_name(c.method.method)},
           {"percentile", c.method.percentile},
           {"moving_average", c.method.moving_average},
+          {"entropy_max_clip", c.method.entropy_max_clip},
           {"out", c.out},
           {"format", c.format},
           {"threads", c.threads},

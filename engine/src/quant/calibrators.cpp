@@ -95,7 +95,7 @@ double percentile_threshold(const std::vector<double>& abs_bins, double range, d
   for (size_t i = 0; i < abs_bins.size(); ++i) {
     cum += abs_bins[i];
     // Upper edge of the bin where the CDF reaches the percentile, so 100 gives the full range.
-    if (cum >= target) return static_cast<double>(i + 1) * bin_width(range);
+    if (cum >= target) return static_cast<double>(i + 1) * range / static_cast<double>(abs_bins.size());
   }
   return range;
 }
@@ -207,9 +207,15 @@ Range calibrate_range(const TensorStats& s, const QuantSpec& spec, const CalibOp
       return {static_cast<float>(std::max(lo, s.min)), static_cast<float>(std::min(hi, s.max))};
     }
     case CalibMethod::kEntropy: {
-      if (spec.symmetric || s.min >= 0 || s.max <= 0) {
-        return range_from_threshold(entropy_threshold(s.hist.abs_bins(), s.hist.range(), magnitude_levels(s, spec)), s, spec);
-      }
+      // KL alone clips spiky activations (ReLU6 saturating at 6, constant background regions)
+      // down to a fraction of their range; the guard keeps it from clipping more than
+      // `entropy_max_clip` of the values (0: pure KL).
+      const double keep = 100.0 * (1.0 - o.entropy_max_clip);
+      auto guarded = [&](const std::vector<double>& bins, int levels) {
+        const double t = entropy_threshold(bins, s.hist.range(), levels);
+        return o.entropy_max_clip > 0 ? std::max(t, percentile_threshold(bins, s.hist.range(), keep)) : t;
+      };
+      if (spec.symmetric || s.min >= 0 || s.max <= 0) return range_from_threshold(guarded(s.hist.abs_bins(), magnitude_levels(s, spec)), s, spec);
       // Affine on two-sided data: each side gets its own threshold from its half of the signed
       // histogram. One |x| histogram would let a spike on one side (normalised background
       // pixels) set the clip of the other.
@@ -217,7 +223,7 @@ Range calibrate_range(const TensorStats& s, const QuantSpec& spec, const CalibOp
       const int half = kBins / 2, levels = std::max(2, magnitude_levels(s, spec) / 2);
       std::vector<double> pos(sb.begin() + half, sb.end()), neg(sb.begin(), sb.begin() + half);
       std::reverse(neg.begin(), neg.end());  // neg[i]: magnitudes [i w, (i+1) w) below zero
-      const double hi = entropy_threshold(pos, s.hist.range(), levels), lo = entropy_threshold(neg, s.hist.range(), levels);
+      const double hi = guarded(pos, levels), lo = guarded(neg, levels);
       return {static_cast<float>(std::max(s.min, -lo)), static_cast<float>(std::min(s.max, hi))};
     }
     case CalibMethod::kMse:

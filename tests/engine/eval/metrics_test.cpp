@@ -2,6 +2,8 @@
 // to scikit-learn's precision_recall_fscore_support / f1_score for the same arrays).
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "qwb/eval.h"
 
 using namespace qwb;
@@ -25,4 +27,29 @@ TEST(Metrics, HandComputedThreeClassExample) {
   EXPECT_NEAR(m.weighted_f1, (0.5 * 2 + 0.8 * 2 + 2.0 / 3.0 * 2) / 6.0, 1e-12);
   EXPECT_EQ(m.confusion[2][0], 1);
   EXPECT_EQ(m.confusion[0][1], 1);
+}
+
+TEST(Metrics, ExpectedCalibrationErrorByHand) {
+  // Confidences 0.9, 0.9 (one right, one wrong) fall in bin (0.867, 0.933]: |0.5 - 0.9| * 2/4 = 0.2.
+  // Confidences 0.6, 0.6 (both right) fall in bin (0.533, 0.6]: |1.0 - 0.6| * 2/4 = 0.2. ECE 0.4.
+  EXPECT_NEAR(expected_calibration_error({0.9f, 0.9f, 0.6f, 0.6f}, {true, false, true, true}), 0.4, 1e-6);
+  // Perfectly calibrated: confidence 1 and always right.
+  EXPECT_NEAR(expected_calibration_error({1.0f, 1.0f}, {true, true}), 0.0, 1e-12);
+}
+
+TEST(Metrics, OutputErrorByHand) {
+  // x = [1, 2], y = [1, 3]: ||x||^2 = 5, ||x - y||^2 = 1 -> SQNR 10 log10(5) = 6.9897 dB;
+  // cosine 7 / sqrt(5 * 10); MSE 0.5; normalised MSE 0.2; max abs 1.
+  OutputErrorAccumulator acc;
+  const float x[] = {1, 2}, y[] = {1, 3};
+  acc.add(x, y, 2);
+  OutputError e = acc.result();
+  EXPECT_NEAR(e.sqnr_db, 6.98970, 1e-4);
+  EXPECT_NEAR(e.cosine, 7.0 / std::sqrt(50.0), 1e-12);
+  EXPECT_DOUBLE_EQ(e.mse, 0.5);
+  EXPECT_DOUBLE_EQ(e.nmse, 0.2);
+  EXPECT_DOUBLE_EQ(e.max_abs, 1.0);
+  OutputErrorAccumulator same;
+  same.add(x, x, 2);
+  EXPECT_TRUE(std::isinf(same.result().sqnr_db));
 }

@@ -215,3 +215,19 @@ TEST(Calibrators, EntropySearchesEveryCandidate) {
   EXPECT_GT(t, 200.0);
   EXPECT_LT(t, 700.0);
 }
+
+TEST(Calibrators, EntropyGuardOnSaturatedRelu6) {
+  // ReLU6 of N(0, 2): 0.13% of the values saturate at exactly 6, a spike KL treats as a tail.
+  // Pure KL may clip far below 6; the guard keeps the threshold at or above the 99.99th
+  // percentile of |x|, which here is 6 itself (more than 0.01% of the values sit at 6).
+  std::vector<float> x = normal(500000, 6);
+  for (auto& v : x) v = std::clamp(2.0f * v, 0.0f, 6.0f);
+  TensorStats s = stats_of(x);
+  const QuantSpec u8 = spec(DType::kUInt8, false);
+  Range guarded = calibrate_range(s, u8, {CalibMethod::kEntropy});
+  EXPECT_NEAR(guarded.hi, 6.0f, 0.01f);
+  CalibOptions pure{CalibMethod::kEntropy};
+  pure.entropy_max_clip = 0;
+  Range kl = calibrate_range(s, u8, pure);
+  EXPECT_LE(kl.hi, guarded.hi);
+}
