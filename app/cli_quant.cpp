@@ -169,6 +169,7 @@ int cmd_quantize(const QuantArgs& a) {
   } else if (!a.out.empty()) {
     std::cout << "Wrote " << a.out << " (" << a.format << ")\n";
   }
+  for (const auto& n : r->notices) std::cout << "Notice: " << n << "\n";
   if (r->exported_eval) {
     std::cout << fmt::format("Exported file run by the executor: top-1 {}, agreement with the simulation {}\n",
                              pct(r->exported_eval->metrics.top1), pct(r->exported_agreement));

@@ -65,6 +65,8 @@ class OutputErrorAccumulator {
 // Shape of one sample (without the batch dimension) for a single-input model, taken from the
 // model's input where it is fixed and otherwise from the data. Names the input on failure.
 Result<Shape> model_sample_shape(const Model& model, const Dataset& data);
+// `ids` checked against the dataset's size; empty means every sample, in order.
+Result<std::vector<int64_t>> resolve_sample_ids(const Dataset& data, const std::vector<int64_t>& ids);
 // Samples ids[begin, end) preprocessed and stacked into one batch [n, target...].
 Result<Tensor> gather_batch(const Dataset& data, const std::vector<int64_t>& ids, int64_t begin, int64_t end,
                             const Shape& target);

@@ -71,6 +71,7 @@ struct QuantizeReport {
   std::string out, format;
   double calib_seconds = 0, seconds = 0;
   nlohmann::json config;
+  std::vector<std::string> notices;  // advice a user should see (e.g. reduce_range on this CPU)
 };
 
 Result<QuantizeReport> run_quantize(const QuantizeConfig& config, ProgressSink& progress);

@@ -15,4 +15,9 @@ std::string library_versions() {
          std::to_string(EIGEN_MINOR_VERSION) + "\n";
 }
 
+bool cpu_has_vnni() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512vnni") || __builtin_cpu_supports("avxvnni");
+}
+
 }  // namespace qwb

@@ -120,6 +120,21 @@ Result<Shape> model_sample_shape(const Model& model, const Dataset& data) {
   return target;
 }
 
+Result<std::vector<int64_t>> resolve_sample_ids(const Dataset& data, const std::vector<int64_t>& ids_in) {
+  std::vector<int64_t> ids = ids_in;
+  if (ids.empty()) {
+    ids.resize(static_cast<size_t>(data.size()));
+    std::iota(ids.begin(), ids.end(), 0);
+  }
+  for (int64_t id : ids) {
+    if (id < 0 || id >= data.size()) {
+      return invalid_argument("sample id " + std::to_string(id) + " is outside dataset '" + data.name() + "' (" +
+                              std::to_string(data.size()) + " samples)");
+    }
+  }
+  return ids;
+}
+
 Result<Tensor> gather_batch(const Dataset& data, const std::vector<int64_t>& ids, int64_t begin, int64_t end,
                             const Shape& target) {
   // Contiguous ids (the common case) are one slice; otherwise sample by sample.
@@ -151,18 +166,9 @@ struct BatchLoop {
 
   static Result<BatchLoop> make(const Model& model, const Dataset& data, const EvaluateOptions& options) {
     QWB_ASSIGN_OR_RETURN(Shape target, model_sample_shape(model, data));
-    BatchLoop l{model, data, options, options.ids, target, model.graph().inputs[0].name,
+    QWB_ASSIGN_OR_RETURN(std::vector<int64_t> ids, resolve_sample_ids(data, options.ids));
+    BatchLoop l{model, data, options, std::move(ids), target, model.graph().inputs[0].name,
                 options.output.empty() ? model.graph().outputs[0].name : options.output};
-    if (l.ids.empty()) {
-      l.ids.resize(static_cast<size_t>(data.size()));
-      std::iota(l.ids.begin(), l.ids.end(), 0);
-    }
-    for (int64_t id : l.ids) {
-      if (id < 0 || id >= data.size()) {
-        return invalid_argument("sample id " + std::to_string(id) + " is outside dataset '" + data.name() + "' (" +
-                                std::to_string(data.size()) + " samples)");
-      }
-    }
     return l;
   }
 

@@ -4,6 +4,7 @@
 
 #include "qwb/hash.h"
 #include "qwb/jobs.h"
+#include "qwb/version.h"
 
 namespace qwb {
 
@@ -108,6 +109,13 @@ Result<QuantizeReport> run_quantize(const QuantizeConfig& c, ProgressSink& progr
   r.calib_seconds = stats.seconds;
   if (!progress.report(2 * 1000, stages * 1000, "calibrating")) return cancelled("quantization cancelled");
   QWB_ASSIGN_OR_RETURN(Quantization q, calibrate(*model, plan, stats, c.method));
+  const QuantSpec& ws = c.quant.weights;
+  if ((ws.dtype == DType::kInt8 || ws.dtype == DType::kUInt8) && !ws.reduce_range && c.quant.activations.is_integer() &&
+      !cpu_has_vnni()) {
+    r.notices.push_back("this CPU has no VNNI: ONNX Runtime's 8-bit kernels here saturate pairs of u8 x s8 products in "
+                        "int16, so the exported model can run less accurately than simulated; use reduce_range "
+                        "(--reduce-range) for CPUs without VNNI");
+  }
   r.quantization = std::make_shared<const Quantization>(std::move(q));
 
   if (!c.out.empty()) {
@@ -234,6 +242,7 @@ json to_json(const QuantizeReport& r) {
     j["exported_eval"] = to_json(r.exported_eval->metrics);
     j["exported_eval"]["agreement_with_simulation"] = r.exported_agreement;
   }
+  j["notices"] = r.notices;
   j["out"] = r.out;
   j["format"] = r.format;
   j["calib_seconds"] = r.calib_seconds;

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
-#include <numeric>
 #include <set>
 
 #include "qwb/eval.h"
@@ -47,17 +46,7 @@ Result<Statistics> collect_statistics(const Session& session, const Dataset& dat
   QWB_ASSIGN_OR_RETURN(Shape target, model_sample_shape(model, data));
 
   Statistics st;
-  st.sample_ids = ids_in;
-  if (st.sample_ids.empty()) {
-    st.sample_ids.resize(static_cast<size_t>(data.size()));
-    std::iota(st.sample_ids.begin(), st.sample_ids.end(), 0);
-  }
-  for (int64_t id : st.sample_ids) {
-    if (id < 0 || id >= data.size()) {
-      return invalid_argument("sample id " + std::to_string(id) + " is outside dataset '" + data.name() + "' (" +
-                              std::to_string(data.size()) + " samples)");
-    }
-  }
+  QWB_ASSIGN_OR_RETURN(st.sample_ids, resolve_sample_ids(data, ids_in));
 
   // Which activations to record.
   std::set<std::string> wanted;

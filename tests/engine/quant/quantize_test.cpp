@@ -259,3 +259,25 @@ TEST(Export, TensorRtCacheAndOrtTableAgreeWithQdqScales) {
   EXPECT_EQ(j.size(), q->activations.size());
   EXPECT_FLOAT_EQ(j["input"]["highest"].get<float>(), q->activations.at("input").range.hi);
 }
+
+TEST(Calibration, ProgressReportsAndCancels) {
+  auto m = load(kCnn);
+  auto s = Session::create(m, {.threads = 1});
+  auto plan = make_plan(*m, {});
+  DatasetOptions dopt;
+  dopt.limit = 96;
+  auto train = load_dataset("fashion-mnist:train", dopt);
+  ASSERT_TRUE(s && plan && train);
+  std::vector<int64_t> seen;
+  FunctionProgress count([&](int64_t done, int64_t total, const std::string&) {
+    seen.push_back(done);
+    EXPECT_EQ(total, 96);
+    return true;
+  });
+  ASSERT_TRUE(collect_statistics(*s, *train, {}, &*plan, {.batch = 32}, count));
+  EXPECT_EQ(seen, (std::vector<int64_t>{0, 32, 64, 96}));
+  FunctionProgress stop([](int64_t done, int64_t, const std::string&) { return done < 32; });
+  auto r = collect_statistics(*s, *train, {}, &*plan, {.batch = 32}, stop);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.status().code(), StatusCode::kCancelled);
+}
