@@ -31,6 +31,7 @@ void add_data_args(CLI::App* c, QuantArgs& a, bool calib_required = true) {
   c->add_option("--threads,-t", a.threads, "Threads (default: all cores)");
   c->add_option("--batch,-b", a.batch, "Batch size")->capture_default_str();
   c->add_flag("--json", a.json, "Print JSON");
+  c->add_option("--project,-p", a.project, "Record the run in this project file (*.qwb; created if missing)");
 }
 
 void add_format_args(CLI::App* c, QuantArgs& a) {
@@ -128,10 +129,19 @@ int cmd_quantize(const QuantArgs& a) {
   auto cfg = to_config(a);
   if (!cfg) return fail(cfg.status());
   TtyProgress progress(!a.json);
-  auto r = qwb::run_quantize(*cfg, progress);
+  int64_t run = 0;
+  qwb::Result<qwb::QuantizeReport> r = qwb::invalid_argument("unset");
+  if (!a.project.empty()) {
+    auto p = qwb::Project::open_or_create(a.project);
+    if (!p) return fail(p.status());
+    r = qwb::run_quantize(*p, *cfg, progress, &run, a.kind);
+  } else {
+    r = qwb::run_quantize(*cfg, progress);
+  }
   if (!r) return fail(r.status());
   if (a.json) {
     json j = qwb::to_json(*r);
+    if (run) j["run"] = run;
     if (a.predictions && r->comparison) {
       for (const auto* side : {&r->comparison->reference, &r->comparison->candidate}) {
         json p = json::array();
@@ -170,6 +180,7 @@ int cmd_quantize(const QuantArgs& a) {
     std::cout << "Wrote " << a.out << " (" << a.format << ")\n";
   }
   for (const auto& n : r->notices) std::cout << "Notice: " << n << "\n";
+  if (run) std::cout << fmt::format("Recorded as run {} in {}\n", run, a.project);
   if (r->exported_eval) {
     std::cout << fmt::format("Exported file run by the executor: top-1 {}, agreement with the simulation {}\n",
                              pct(r->exported_eval->metrics.top1), pct(r->exported_agreement));
@@ -280,8 +291,17 @@ int cmd_export(const QuantArgs& a, const ExportArgs& e) {
     o.keep_io_types = !e.fp16_io;
     o.block_ops = split_list(e.block_ops);
     o.block_nodes = split_list(e.block_nodes);
-    auto r = qwb::export_fp16(*model, o, a.out);
+    int64_t run = 0;
+    qwb::Result<qwb::ExportResult> r = qwb::invalid_argument("unset");
+    if (!a.project.empty()) {
+      auto p = qwb::Project::open_or_create(a.project);
+      if (!p) return fail(p.status());
+      r = qwb::run_export_fp16(*p, a.model, o, a.out, &run);
+    } else {
+      r = qwb::export_fp16(*model, o, a.out);
+    }
     if (!r) return fail(r.status());
+    if (run) std::cerr << fmt::format("Recorded as run {} in {}\n", run, a.project);
     if (a.json) {
       std::cout << json{{"out", r->path}, {"opset", r->opset}, {"bytes", r->bytes}, {"cast_nodes", r->cast_nodes}, {"checked", r->checked}}.dump(2) << "\n";
     } else {
@@ -294,6 +314,7 @@ int cmd_export(const QuantArgs& a, const ExportArgs& e) {
   QuantArgs q = a;
   q.format = e.format;
   q.eval.clear();
+  q.kind = "export";
   return cmd_quantize(q);
 }
 
@@ -313,6 +334,11 @@ std::unique_ptr<QuantCommands> add_quant_commands(CLI::App& app) {
   c.quantize->add_option("--format", a.format, "qdq | trt-cache | ort-calib")->capture_default_str();
   c.quantize->add_flag("--predictions", a.predictions, "With --json: include every sample's FP32 and simulated top-1 prediction");
   c.quantize->add_flag("--verify-export", a.verify_export, "Also evaluate the exported file with the executor and report its agreement with the simulation");
+
+  c.calibrate = app.add_subcommand("calibrate", "Collect statistics and calibrate (no export, no evaluation); with --project the histograms and thresholds are stored");
+  c.calibrate->add_option("model", a.model, "ONNX model file")->required();
+  add_data_args(c.calibrate, a);
+  add_format_args(c.calibrate, a);
 
   c.stats = app.add_subcommand("stats", "Per-tensor statistics on calibration data and the range each calibrator picks");
   c.stats->add_option("model", a.model, "ONNX model file")->required();
@@ -340,6 +366,11 @@ std::unique_ptr<QuantCommands> add_quant_commands(CLI::App& app) {
 
 int run_quant_commands(const QuantCommands& c) {
   if (*c.quantize) return cmd_quantize(c.args);
+  if (*c.calibrate) {
+    QuantArgs q = c.args;
+    q.kind = "calibrate";
+    return cmd_quantize(q);
+  }
   if (*c.stats) return cmd_stats(c.args, c.stats_tensor, c.stats_all);
   if (*c.export_) return cmd_export(c.args, c.export_args);
   if (*c.validate) return cmd_validate(c.args, c.validate_reference);

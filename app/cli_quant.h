@@ -9,7 +9,8 @@
 namespace cli {
 
 struct QuantArgs {
-  std::string model, calib, eval, mean, stddev, out, format = "qdq", crop, layout;
+  std::string model, calib, eval, mean, stddev, out, format = "qdq", crop, layout, project;
+  std::string kind = "quantize";  // run kind recorded in a project
   int64_t resize = 0, channels = 0;
   int64_t samples = 256, eval_limit = -1, batch = 64;
   std::string sampling = "first";
@@ -32,7 +33,7 @@ struct QuantCommands {
   ExportArgs export_args;
   std::string stats_tensor, validate_reference;
   bool stats_all = false;
-  CLI::App *quantize = nullptr, *stats = nullptr, *export_ = nullptr, *validate = nullptr;
+  CLI::App *quantize = nullptr, *stats = nullptr, *export_ = nullptr, *validate = nullptr, *calibrate = nullptr;
 };
 
 // Registered options point into the returned object; keep it alive until the command ran.

@@ -16,6 +16,7 @@
 #include "qwb/tensor_io.h"
 #include "qwb/version.h"
 #include "cli_common.h"
+#include "cli_project.h"
 #include "cli_quant.h"
 #include "qwb/jobs.h"
 
@@ -149,75 +150,62 @@ int cmd_run(const std::string& path, const std::vector<std::string>& input_args,
 }
 
 struct EvalArgs {
-  std::string model, data, mean, stddev, reference;
+  std::string model, data, mean, stddev, reference, project;
   int64_t limit = -1, batch = 64;
   int threads = 0;
   bool json = false;
 };
 
 int cmd_evaluate(const EvalArgs& a) {
-  auto session = open_session(a.model, a.threads);
-  if (!session) return fail(session.status());
-  qwb::DataSource src{a.data, {}, {}, a.limit};
+  qwb::EvaluateConfig c;
+  c.model = a.model;
+  c.reference = a.reference;
+  c.data = {a.data, {}, {}, a.limit};
+  c.threads = a.threads;
+  c.batch = a.batch;
   if (!a.mean.empty()) {
     auto v = cli::parse_float_list(a.mean, "--mean");
     if (!v) return fail(v.status());
-    src.mean = *v;
+    c.data.mean = *v;
   }
   if (!a.stddev.empty()) {
     auto v = cli::parse_float_list(a.stddev, "--std");
     if (!v) return fail(v.status());
-    src.stddev = *v;
+    c.data.stddev = *v;
   }
-  auto data = qwb::load_for_model(session->model(), src);
-  if (!data) return fail(data.status());
   cli::TtyProgress progress(!a.json);
-  qwb::EvaluateOptions eo;
-  eo.batch = a.batch;
-  std::optional<qwb::Comparison> cmp;
-  qwb::EvaluateResult r;
-  if (!a.reference.empty()) {
-    // Reference first (e.g. the FP32 model), candidate = this model (e.g. its QDQ export).
-    auto ref = open_session(a.reference, a.threads);
-    if (!ref) return fail(ref.status());
-    auto c = qwb::compare(*ref, {}, *session, {}, *data, eo, progress);
-    if (!c) return fail(c.status());
-    cmp = std::move(*c);
-    if (!cmp->has_labels) return fail(qwb::invalid_argument("dataset '" + a.data + "' has no labels; evaluate needs labels"));
-    r = cmp->candidate;
+  int64_t run = 0;
+  qwb::Result<qwb::EvaluateReport> r = qwb::invalid_argument("unset");
+  if (!a.project.empty()) {
+    auto p = qwb::Project::open_or_create(a.project);
+    if (!p) return fail(p.status());
+    r = qwb::run_evaluate(*p, c, progress, &run);
   } else {
-    auto e = qwb::evaluate(*session, *data, eo, progress);
-    if (!e) return fail(e.status());
-    r = std::move(*e);
+    r = qwb::run_evaluate(c, progress);
   }
-  const auto& m = r.metrics;
+  if (!r) return fail(r.status());
+  const auto& m = r->result.metrics;
   if (a.json) {
-    json j = qwb::to_json(m);
+    json j = qwb::to_json(*r);
     j["model"] = a.model;
     j["data"] = a.data;
-    j["preprocess"] = data->preprocess().describe();
-    j["ece"] = r.ece;
-    j["seconds"] = r.seconds;
-    j["samples_per_second"] = r.seconds > 0 ? static_cast<double>(m.samples) / r.seconds : 0.0;
-    j["threads"] = session->threads();
     j["batch"] = a.batch;
-    if (cmp) {
-      j["reference"] = a.reference;
-      j["comparison"] = qwb::to_json(*cmp);
-    }
+    if (!a.reference.empty()) j["reference"] = a.reference;
+    if (run) j["run"] = run;
     std::cout << j.dump(2) << "\n";
-  } else {
-    std::cout << fmt::format("{}: {} samples of {} ({})\n", a.model, m.samples, a.data, data->preprocess().describe());
-    std::cout << fmt::format("top-1 {:.2f}%  top-5 {:.2f}%  macro-F1 {:.4f}  weighted-F1 {:.4f}  ECE {:.4f}  ({:.2f} s, {:.0f} samples/s, {} threads)\n",
-                             100 * m.top1, 100 * m.top5, m.macro_f1, m.weighted_f1, r.ece, r.seconds,
-                             r.seconds > 0 ? static_cast<double>(m.samples) / r.seconds : 0.0, session->threads());
-    if (cmp) {
-      const auto& f = cmp->reference.metrics;
-      std::cout << fmt::format("reference {}: top-1 {:.2f}%; delta {:+.2f} points; agreement {:.2f}% ({} flipped); output SQNR {:.1f} dB\n",
-                               a.reference, 100 * f.top1, 100 * (m.top1 - f.top1), 100 * cmp->agreement, cmp->flipped.size(),
-                               cmp->output_error.sqnr_db);
-    }
+    return 0;
   }
+  const double sps = r->result.seconds > 0 ? static_cast<double>(m.samples) / r->result.seconds : 0.0;
+  std::cout << fmt::format("{}: {} samples of {} ({})\n", a.model, m.samples, a.data, r->preprocess);
+  std::cout << fmt::format("top-1 {:.2f}%  top-5 {:.2f}%  macro-F1 {:.4f}  weighted-F1 {:.4f}  ECE {:.4f}  ({:.2f} s, {:.0f} samples/s, {} threads)\n",
+                           100 * m.top1, 100 * m.top5, m.macro_f1, m.weighted_f1, r->result.ece, r->result.seconds, sps, r->threads);
+  if (r->comparison) {
+    const auto& cmp = *r->comparison;
+    std::cout << fmt::format("reference {}: top-1 {:.2f}%; delta {:+.2f} points; agreement {:.2f}% ({} flipped); output SQNR {:.1f} dB\n",
+                             a.reference, 100 * cmp.reference.metrics.top1, 100 * (m.top1 - cmp.reference.metrics.top1),
+                             100 * cmp.agreement, cmp.flipped.size(), cmp.output_error.sqnr_db);
+  }
+  if (run) std::cout << fmt::format("Recorded as run {} in {}\n", run, a.project);
   return 0;
 }
 
@@ -255,10 +243,12 @@ int main(int argc, char** argv) {
   evaluate->add_option("--mean", ev.mean, "Per-channel mean after scaling to [0,1], e.g. 0.485,0.456,0.406 (default: model metadata qwb.mean)");
   evaluate->add_option("--std", ev.stddev, "Per-channel std (default: model metadata qwb.std)");
   evaluate->add_option("--reference,-r", ev.reference, "Also run this model (e.g. the FP32 original) and report agreement and flipped samples");
+  evaluate->add_option("--project,-p", ev.project, "Record the run in this project file (*.qwb; created if missing)");
   evaluate->add_flag("--json", ev.json, "Print JSON");
 
   auto* ops = app.add_subcommand("ops", "List the ops the executor supports");
   auto quant = cli::add_quant_commands(app);
+  auto project = cli::add_project_commands(app);
 
   try {
     app.parse(argc, argv);
@@ -270,6 +260,7 @@ int main(int argc, char** argv) {
   if (*run) return cmd_run(model_path, run_inputs, outdir, threads);
   if (*evaluate) return cmd_evaluate(ev);
   if (int rc = cli::run_quant_commands(*quant); rc >= 0) return rc;
+  if (int rc = cli::run_project_commands(*project); rc >= 0) return rc;
   if (*ops) {
     for (const auto& op : qwb::supported_ops()) std::cout << op << "\n";
     return 0;

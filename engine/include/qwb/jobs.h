@@ -24,6 +24,7 @@
 #include "qwb/model.h"
 #include "qwb/progress.h"
 #include "qwb/quant.h"
+#include "qwb/store.h"
 
 namespace qwb {
 
@@ -43,6 +44,7 @@ struct CalibrationSource {
   int64_t samples = 256;
   Sampling sampling = Sampling::kFirst;
   uint64_t seed = 0;
+  std::vector<int64_t> ids;  // explicit sample ids (a rerun); overrides samples/sampling/seed
 };
 
 struct QuantizeConfig {
@@ -64,6 +66,7 @@ struct QuantizeReport {
   std::string sample_ids_sha256;
   ValidationReport validation;
   std::shared_ptr<const Quantization> quantization;
+  std::shared_ptr<const Statistics> statistics;
   std::optional<Comparison> comparison;        // FP32 vs simulated
   std::optional<EvaluateResult> exported_eval;  // the exported file run by the executor
   double exported_agreement = 0;                // exported vs simulated top-1 agreement
@@ -76,8 +79,50 @@ struct QuantizeReport {
 
 Result<QuantizeReport> run_quantize(const QuantizeConfig& config, ProgressSink& progress);
 nlohmann::json to_json(const QuantizeConfig& config);
+Result<QuantizeConfig> quantize_config_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const QuantizeReport& report);
 nlohmann::json to_json(const ClassificationMetrics& m);
 nlohmann::json to_json(const Comparison& c, size_t max_flipped = 1000);
+
+// Evaluation of one model (optionally against a reference model on the same batches).
+struct EvaluateConfig {
+  std::string model, reference;  // reference: empty for none
+  DataSource data;
+  int threads = 0;
+  int64_t batch = 64;
+};
+
+struct EvaluateReport {
+  std::string model_sha256;
+  EvaluateResult result;
+  std::optional<Comparison> comparison;  // with a reference
+  int threads = 0;
+  std::string preprocess;
+};
+
+Result<EvaluateReport> run_evaluate(const EvaluateConfig& config, ProgressSink& progress);
+nlohmann::json to_json(const EvaluateConfig& config);
+Result<EvaluateConfig> evaluate_config_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const EvaluateReport& report);
+
+// The same jobs recorded as runs of a project: the run is created and started before the work,
+// every result is stored in its own transaction, and the run ends succeeded, failed or
+// cancelled (or, if the process dies, interrupted on the next open). `run_id` receives the id.
+Result<QuantizeReport> run_quantize(Project& project, const QuantizeConfig& config, ProgressSink& progress,
+                                    int64_t* run_id, const std::string& kind = "quantize");
+Result<EvaluateReport> run_evaluate(Project& project, const EvaluateConfig& config, ProgressSink& progress,
+                                    int64_t* run_id);
+
+Result<ExportResult> run_export_fp16(Project& project, const std::string& model, const Fp16Options& options,
+                                     const std::string& out, int64_t* run_id);
+
+// Repeats a recorded run from what the project holds (model path with a hash check, data spec,
+// sample ids, config, seed) as a new run, and compares metrics and artifact hashes.
+struct RerunResult {
+  int64_t original = 0, rerun = 0;
+  bool metrics_equal = false, artifacts_equal = false;
+  nlohmann::json differences;  // metric -> [old, new]; artifact -> [old sha, new sha]
+};
+Result<RerunResult> rerun(Project& project, int64_t run_id, ProgressSink& progress);
 
 }  // namespace qwb

@@ -95,7 +95,11 @@ Result<QuantizeReport> run_quantize(const QuantizeConfig& c, ProgressSink& progr
   if (calib_all.size() == 0) return invalid_argument("calibration data '" + c.calib.data.spec + "' is empty");
   QWB_ASSIGN_OR_RETURN(Shape target, model_sample_shape(*model, calib_all));
   (void)target;
-  QWB_ASSIGN_OR_RETURN(r.sample_ids, sample_ids(calib_all, c.calib.samples, c.calib.sampling, c.calib.seed));
+  if (!c.calib.ids.empty()) {
+    QWB_ASSIGN_OR_RETURN(r.sample_ids, resolve_sample_ids(calib_all, c.calib.ids));
+  } else {
+    QWB_ASSIGN_OR_RETURN(r.sample_ids, sample_ids(calib_all, c.calib.samples, c.calib.sampling, c.calib.seed));
+  }
   r.sample_ids_sha256 = sample_ids_sha256(r.sample_ids);
   {
     Dataset chosen = calib_all.subset(r.sample_ids);
@@ -107,8 +111,10 @@ Result<QuantizeReport> run_quantize(const QuantizeConfig& c, ProgressSink& progr
   StageProgress sp_stats(progress, 1, stages, "statistics");
   QWB_ASSIGN_OR_RETURN(Statistics stats, collect_statistics(session, calib_all, r.sample_ids, &plan, {.batch = c.batch}, sp_stats));
   r.calib_seconds = stats.seconds;
+  auto shared_stats = std::make_shared<const Statistics>(std::move(stats));
+  r.statistics = shared_stats;
   if (!progress.report(2 * 1000, stages * 1000, "calibrating")) return cancelled("quantization cancelled");
-  QWB_ASSIGN_OR_RETURN(Quantization q, calibrate(*model, plan, stats, c.method));
+  QWB_ASSIGN_OR_RETURN(Quantization q, calibrate(*model, plan, *shared_stats, c.method));
   const QuantSpec& ws = c.quant.weights;
   if ((ws.dtype == DType::kInt8 || ws.dtype == DType::kUInt8) && !ws.reduce_range && c.quant.activations.is_integer() &&
       !cpu_has_vnni()) {
@@ -173,6 +179,82 @@ json to_json(const QuantizeConfig& c) {
           {"format", c.format},
           {"threads", c.threads},
           {"batch", c.batch}};
+}
+
+namespace {
+
+Result<QuantSpec> spec_from_json(const json& j) {
+  QuantSpec s;
+  if (j.is_string()) return s;  // "none"
+  std::string dt = j.value("dtype", "none");
+  if (dt == "float16") dt = "fp16";
+  if (dt == "bfloat16") dt = "bf16";
+  QWB_ASSIGN_OR_RETURN(s.dtype, parse_quant_dtype(dt));
+  s.symmetric = j.value("symmetric", true);
+  s.reduce_range = j.value("reduce_range", false);
+  const std::string g = j.value("granularity", "tensor");
+  QWB_ASSIGN_OR_RETURN(auto gran, parse_granularity(g == "block" ? "block:" + std::to_string(j.value("block_size", 0)) : g));
+  s.granularity = gran.first;
+  s.block_size = gran.second;
+  return s;
+}
+
+DataSource data_from_json(const json& j) {
+  DataSource d;
+  d.spec = j.value("spec", "");
+  d.mean = j.value("mean", std::vector<float>{});
+  d.stddev = j.value("std", std::vector<float>{});
+  d.limit = j.value("limit", int64_t{-1});
+  d.resize = j.value("resize", int64_t{0});
+  auto crop = j.value("crop", std::vector<int64_t>{0, 0});
+  if (crop.size() == 2) {
+    d.crop_height = crop[0];
+    d.crop_width = crop[1];
+  }
+  d.channels = j.value("channels", int64_t{0});
+  d.layout = j.value("layout", "");
+  return d;
+}
+
+}  // namespace
+
+Result<QuantizeConfig> quantize_config_from_json(const json& j) {
+  try {
+    QuantizeConfig c;
+    c.model = j.at("model").get<std::string>();
+    const json& cal = j.at("calib");
+    c.calib.data = data_from_json(cal.at("data"));
+    c.calib.samples = cal.value("samples", int64_t{256});
+    QWB_ASSIGN_OR_RETURN(c.calib.sampling, parse_sampling(cal.value("sampling", "first")));
+    c.calib.seed = cal.value("seed", uint64_t{0});
+    c.eval = data_from_json(j.value("eval", json::object()));
+    QWB_ASSIGN_OR_RETURN(c.quant.weights, spec_from_json(j.at("weights")));
+    QWB_ASSIGN_OR_RETURN(c.quant.activations, spec_from_json(j.at("activations")));
+    c.quant.exclude = j.value("exclude", std::vector<std::string>{});
+    for (const auto& [node, ov] : j.value("overrides", json::object()).items()) {
+      NodeOverride o;
+      if (!ov.at("weights").is_null()) {
+        QWB_ASSIGN_OR_RETURN(auto w, spec_from_json(ov.at("weights")));
+        o.weights = w;
+      }
+      if (!ov.at("activations").is_null()) {
+        QWB_ASSIGN_OR_RETURN(auto a, spec_from_json(ov.at("activations")));
+        o.activations = a;
+      }
+      c.quant.overrides[node] = o;
+    }
+    QWB_ASSIGN_OR_RETURN(c.method.method, parse_calib_method(j.value("method", "minmax")));
+    c.method.percentile = j.value("percentile", 99.999);
+    c.method.moving_average = j.value("moving_average", false);
+    c.method.entropy_max_clip = j.value("entropy_max_clip", 1e-4);
+    c.out = j.value("out", "");
+    c.format = j.value("format", "qdq");
+    c.threads = j.value("threads", 0);
+    c.batch = j.value("batch", int64_t{64});
+    return c;
+  } catch (const json::exception& e) {
+    return invalid_argument(std::string("stored quantize config is incomplete or malformed: ") + e.what());
+  }
 }
 
 json to_json(const ClassificationMetrics& m) {

@@ -698,6 +698,29 @@ Status Project::start_run(int64_t run) {
   });
 }
 
+Status Project::set_run_inputs(int64_t run, const std::vector<int64_t>& sample_ids, const std::string& sample_ids_sha256_in,
+                               const std::string& model_sha256) {
+  std::string ids_sha = sample_ids_sha256_in;
+  if (!sample_ids.empty() && ids_sha.empty()) ids_sha = sample_ids_sha256(sample_ids);
+  if (!sample_ids.empty() && ids_sha != sample_ids_sha256(sample_ids)) {
+    return impl_->ctx(invalid_argument("sample_ids_sha256 " + ids_sha + " does not match the " + std::to_string(sample_ids.size()) +
+                                       " sample ids given for " + run_name(run)));
+  }
+  return impl_->write([&]() -> Status {
+    Db& db = *impl_->db;
+    QWB_ASSIGN_OR_RETURN(RunStatus st, current_status(db, run));
+    if (st != RunStatus::kRunning && st != RunStatus::kQueued) {
+      return invalid_argument(run_name(run) + " is " + run_status_name(st) + "; its inputs can no longer change");
+    }
+    QWB_ASSIGN_OR_RETURN(Query q, db.query(
+        "UPDATE runs SET sample_ids = ?2, sample_ids_sha256 = ?3, model_sha256 = ?4 WHERE id = ?1"));
+    q.bind_int(1, run);
+    sample_ids.empty() ? q.bind_null(2) : q.bind_blob(2, store::encode_le(sample_ids));
+    q.bind_text(3, ids_sha).bind_text(4, model_sha256);
+    return q.run();
+  });
+}
+
 Status Project::finish_run(int64_t run, RunStatus status, const std::string& error) {
   if (status != RunStatus::kSucceeded && status != RunStatus::kFailed && status != RunStatus::kCancelled) {
     return impl_->ctx(invalid_argument(std::string("a run finishes as succeeded, failed or cancelled, not ") + run_status_name(status)));
