@@ -57,7 +57,7 @@ def sha256(path):
 t0 = time.time()
 subprocess.run(quantize_cmd("ref"), check=True, capture_output=True)
 duration = time.time() - t0
-print(f"a complete run takes {duration:.1f} s; killing at random moments in [0, {duration:.1f}] s")
+print(f"a complete run takes {duration:.1f} s; killing at random moments in [0, {1.2 * duration:.1f}] s")
 
 finished = {}  # run id -> (metrics, artifacts) as first seen
 failures = 0
@@ -65,7 +65,7 @@ outcomes = {"interrupted": 0, "finished": 0, "no run yet": 0}
 for k in range(args.kills):
     before = {r["id"] for r in runs()}
     proc = subprocess.Popen(quantize_cmd(k), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(rng.uniform(0, duration))
+    time.sleep(rng.uniform(0, 1.2 * duration))  # a few land after the end: finished runs must stay intact
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     with sqlite3.connect(project) as db:
