@@ -56,7 +56,8 @@ void flatten(const json& j, const std::string& prefix, std::map<std::string, std
 int cmd_new(const ProjectArgs& a) {
   auto p = qwb::Project::create(a.file);
   if (!p) return fail(p.status());
-  std::cout << "Created " << a.file << " (schema version " << qwb::Project::schema_version() << ")\n";
+  if (a.json) std::cout << json{{"path", a.file}, {"schema_version", qwb::Project::schema_version()}}.dump(2) << "\n";
+  else std::cout << "Created " << a.file << " (schema version " << qwb::Project::schema_version() << ")\n";
   return 0;
 }
 
@@ -208,6 +209,7 @@ std::unique_ptr<ProjectCommands> add_project_commands(CLI::App& app) {
   auto file_arg = [&](CLI::App* s) { s->add_option("file", a.file, "Project file (*.qwb)")->required(); };
   c.new_ = c.project->add_subcommand("new", "Create an empty project");
   file_arg(c.new_);
+  c.new_->add_flag("--json", a.json, "Print JSON");
   c.info = c.project->add_subcommand("info", "Models, datasets and run counts");
   file_arg(c.info);
   c.info->add_flag("--json", a.json, "Print JSON");

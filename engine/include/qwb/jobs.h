@@ -38,6 +38,8 @@ struct DataSource {
   std::string layout;
 };
 Result<Dataset> load_for_model(const Model& model, const DataSource& source);
+nlohmann::json to_json(const DataSource& source);
+DataSource data_source_from_json(const nlohmann::json& j);
 
 struct CalibrationSource {
   DataSource data;

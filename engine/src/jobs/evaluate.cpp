@@ -34,8 +34,7 @@ Result<EvaluateReport> run_evaluate(const EvaluateConfig& c, ProgressSink& progr
 }
 
 json to_json(const EvaluateConfig& c) {
-  return {{"model", c.model}, {"reference", c.reference}, {"data", {{"spec", c.data.spec}, {"mean", c.data.mean},
-          {"std", c.data.stddev}, {"limit", c.data.limit}}}, {"threads", c.threads}, {"batch", c.batch}};
+  return {{"model", c.model}, {"reference", c.reference}, {"data", to_json(c.data)}, {"threads", c.threads}, {"batch", c.batch}};
 }
 
 Result<EvaluateConfig> evaluate_config_from_json(const json& j) {
@@ -43,11 +42,7 @@ Result<EvaluateConfig> evaluate_config_from_json(const json& j) {
     EvaluateConfig c;
     c.model = j.at("model").get<std::string>();
     c.reference = j.value("reference", "");
-    const json& d = j.at("data");
-    c.data.spec = d.at("spec").get<std::string>();
-    c.data.mean = d.value("mean", std::vector<float>{});
-    c.data.stddev = d.value("std", std::vector<float>{});
-    c.data.limit = d.value("limit", int64_t{-1});
+    c.data = data_source_from_json(j.at("data"));
     c.threads = j.value("threads", 0);
     c.batch = j.value("batch", int64_t{64});
     return c;

@@ -20,11 +20,6 @@ json spec_json(const QuantSpec& s) {
   return j;
 }
 
-json data_json(const DataSource& d) {
-  return {{"spec", d.spec}, {"mean", d.mean}, {"std", d.stddev}, {"limit", d.limit}, {"resize", d.resize},
-          {"crop", {d.crop_height, d.crop_width}}, {"channels", d.channels}, {"layout", d.layout}};
-}
-
 json error_json(const OutputError& e) {
   return {{"sqnr_db", std::isfinite(e.sqnr_db) ? json(e.sqnr_db) : json("inf")},
           {"cosine", e.cosine}, {"mse", e.mse}, {"nmse", e.nmse}, {"max_abs", e.max_abs}};
@@ -164,9 +159,9 @@ json to_json(const QuantizeConfig& c) {
                 {"activations", o.activations ? spec_json(*o.activations) : json(nullptr)}};
   }
   return {{"model", c.model},
-          {"calib", {{"data", data_json(c.calib.data)}, {"samples", c.calib.samples},
+          {"calib", {{"data", to_json(c.calib.data)}, {"samples", c.calib.samples},
                      {"sampling", sampling_name(c.calib.sampling)}, {"seed", c.calib.seed}}},
-          {"eval", data_json(c.eval)},
+          {"eval", to_json(c.eval)},
           {"weights", spec_json(c.quant.weights)},
           {"activations", spec_json(c.quant.activations)},
           {"exclude", c.quant.exclude},
@@ -199,7 +194,14 @@ Result<QuantSpec> spec_from_json(const json& j) {
   return s;
 }
 
-DataSource data_from_json(const json& j) {
+}  // namespace
+
+json to_json(const DataSource& d) {
+  return {{"spec", d.spec}, {"mean", d.mean}, {"std", d.stddev}, {"limit", d.limit}, {"resize", d.resize},
+          {"crop", {d.crop_height, d.crop_width}}, {"channels", d.channels}, {"layout", d.layout}};
+}
+
+DataSource data_source_from_json(const json& j) {
   DataSource d;
   d.spec = j.value("spec", "");
   d.mean = j.value("mean", std::vector<float>{});
@@ -216,18 +218,16 @@ DataSource data_from_json(const json& j) {
   return d;
 }
 
-}  // namespace
-
 Result<QuantizeConfig> quantize_config_from_json(const json& j) {
   try {
     QuantizeConfig c;
     c.model = j.at("model").get<std::string>();
     const json& cal = j.at("calib");
-    c.calib.data = data_from_json(cal.at("data"));
+    c.calib.data = data_source_from_json(cal.at("data"));
     c.calib.samples = cal.value("samples", int64_t{256});
     QWB_ASSIGN_OR_RETURN(c.calib.sampling, parse_sampling(cal.value("sampling", "first")));
     c.calib.seed = cal.value("seed", uint64_t{0});
-    c.eval = data_from_json(j.value("eval", json::object()));
+    c.eval = data_source_from_json(j.value("eval", json::object()));
     QWB_ASSIGN_OR_RETURN(c.quant.weights, spec_from_json(j.at("weights")));
     QWB_ASSIGN_OR_RETURN(c.quant.activations, spec_from_json(j.at("activations")));
     c.quant.exclude = j.value("exclude", std::vector<std::string>{});
