@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
 #include <cmath>
 #include <iostream>
 #include <sstream>
@@ -55,7 +57,20 @@ inline std::vector<std::string> split_list(const std::string& s) {
   return v;
 }
 
-// Progress on stderr when it is a terminal (one rewritten line), silent otherwise.
+// Set by SIGINT/SIGTERM: long jobs see it through their progress sink and stop cleanly (a run
+// recorded in a project ends as cancelled instead of interrupted).
+inline std::atomic<bool>& interrupt_requested() {
+  static std::atomic<bool> flag{false};
+  return flag;
+}
+inline void install_interrupt_handler() {
+  auto handler = [](int) { interrupt_requested().store(true); };
+  std::signal(SIGINT, handler);
+  std::signal(SIGTERM, handler);
+}
+
+// Progress on stderr when it is a terminal (one rewritten line), silent otherwise; reports a
+// cancellation after SIGINT/SIGTERM.
 class TtyProgress final : public qwb::ProgressSink {
  public:
   explicit TtyProgress(bool enabled) : enabled_(enabled && isatty(2)) {}
@@ -63,6 +78,7 @@ class TtyProgress final : public qwb::ProgressSink {
     if (enabled_ && shown_) std::cerr << "\r\033[K" << std::flush;
   }
   bool report(int64_t done, int64_t total, const std::string& message) override {
+    if (interrupt_requested().load()) return false;
     if (!enabled_) return true;
     shown_ = true;
     const int pct = total > 0 ? static_cast<int>(100 * done / total) : 0;

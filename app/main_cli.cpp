@@ -256,6 +256,7 @@ int main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
   }
+  cli::install_interrupt_handler();
   if (*inspect) return cmd_inspect(model_path, as_json);
   if (*run) return cmd_run(model_path, run_inputs, outdir, threads);
   if (*evaluate) return cmd_evaluate(ev);
