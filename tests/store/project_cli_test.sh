@@ -41,7 +41,7 @@ check export_json_content /usr/bin/python3 -c "import json,sys; j=json.load(open
 expect show_missing_run 2 "run 99" -- "$CLI" project show "$P" 99
 
 # Ctrl-C (SIGINT) cancels cleanly: exit 3 and the run is recorded as cancelled, not interrupted.
-expect sigint_cancels 3 "cancelled" -- timeout -s INT 3 "$CLI" quantize "$M" --calib fashion-mnist:train --samples 64 --eval fashion-mnist:test --threads 1 --project "$T/c.qwb"
+expect sigint_cancels 3 "cancelled" -- timeout --preserve-status -s INT 3 "$CLI" quantize "$M" --calib fashion-mnist:train --samples 64 --eval fashion-mnist:test --threads 1 --project "$T/c.qwb"
 expect sigint_recorded 0 "cancelled" -- "$CLI" project runs "$T/c.qwb"
 
 # Open errors: clear message, file untouched.
