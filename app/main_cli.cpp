@@ -246,6 +246,17 @@ int main(int argc, char** argv) {
   evaluate->add_option("--project,-p", ev.project, "Record the run in this project file (*.qwb; created if missing)");
   evaluate->add_flag("--json", ev.json, "Print JSON");
 
+  qwb::BenchConfig bc;
+  bool bench_json = false;
+  auto* bench = app.add_subcommand("bench", "Latency of a model on seeded synthetic inputs: median, p90, min, peak RSS");
+  bench->add_option("model", bc.model, "ONNX model file")->required();
+  bench->add_option("--batch,-b", bc.batch, "Batch size")->capture_default_str();
+  bench->add_option("--threads,-t", bc.threads, "Threads (default: all cores)");
+  bench->add_option("--runs,-n", bc.runs, "Timed runs")->capture_default_str();
+  bench->add_option("--warmup,-w", bc.warmup, "Untimed runs first")->capture_default_str();
+  bench->add_option("--seed", bc.seed, "Seed of the synthetic inputs")->capture_default_str();
+  bench->add_flag("--json", bench_json, "Print JSON: median_ms, p90_ms, min_ms, runs, threads, batch, peak_rss_mb, backend");
+
   auto* ops = app.add_subcommand("ops", "List the ops the executor supports");
   auto quant = cli::add_quant_commands(app);
   auto project = cli::add_project_commands(app);
@@ -260,6 +271,23 @@ int main(int argc, char** argv) {
   if (*inspect) return cmd_inspect(model_path, as_json);
   if (*run) return cmd_run(model_path, run_inputs, outdir, threads);
   if (*evaluate) return cmd_evaluate(ev);
+  if (*bench) {
+    cli::TtyProgress progress(!bench_json);
+    auto r = qwb::run_bench(bc, progress);
+    if (!r) return fail(r.status());
+    if (bench_json) {
+      std::cout << qwb::to_json(*r).dump(2) << "\n";
+    } else {
+      int fast = 0, ref = 0;
+      for (const auto& [op, n] : r->fast_ops) fast += n;
+      for (const auto& [op, n] : r->reference_ops) ref += n;
+      std::cout << fmt::format("{}: batch {}, {} threads, {} runs: median {:.3f} ms, p90 {:.3f} ms, min {:.3f} ms; peak RSS {:.1f} MB; "
+                               "{} nodes on fast kernels, {} on reference kernels\n",
+                               bc.model, r->batch, r->threads, r->times_ms.size(), r->median_ms, r->p90_ms, r->min_ms,
+                               r->peak_rss_mb, fast, ref);
+    }
+    return 0;
+  }
   if (int rc = cli::run_quant_commands(*quant); rc >= 0) return rc;
   if (int rc = cli::run_project_commands(*project); rc >= 0) return rc;
   if (*ops) {

@@ -67,5 +67,8 @@ expect stats_unknown_tensor 2 "no statistics for tensor 'nope'" -- "$CLI" stats 
 expect stats_tensor 0 "entropy" -- "$CLI" stats "$SAMPLE" --calib fashion-mnist:train --samples 16 --tensor input
 expect validate_few_samples 0 "warning" -- "$CLI" validate "$SAMPLE" --calib fashion-mnist:train --samples 16
 
+expect bench_json 0 '"median_ms"' -- "$CLI" bench "$SAMPLE" --runs 3 --warmup 1 --json
+expect bench_bad_runs 2 "runs >= 1" -- "$CLI" bench "$SAMPLE" --runs 0
+
 echo "cli_errors: $pass passed, $fail failed"
 [[ $fail -eq 0 ]]

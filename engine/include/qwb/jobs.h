@@ -118,6 +118,27 @@ Result<EvaluateReport> run_evaluate(Project& project, const EvaluateConfig& conf
 Result<ExportResult> run_export_fp16(Project& project, const std::string& model, const Fp16Options& options,
                                      const std::string& out, int64_t* run_id);
 
+// Latency of a model on seeded synthetic inputs (batch B), after warm-up runs.
+struct BenchConfig {
+  std::string model;
+  int64_t batch = 1;
+  int threads = 0;
+  int runs = 20, warmup = 3;
+  uint64_t seed = 0;
+};
+
+struct BenchReport {
+  std::string model;
+  int64_t batch = 1;
+  int threads = 0;
+  std::vector<double> times_ms;
+  double median_ms = 0, p90_ms = 0, min_ms = 0, peak_rss_mb = 0;
+  std::map<std::string, int> fast_ops, reference_ops;  // op -> nodes per backend
+};
+
+Result<BenchReport> run_bench(const BenchConfig& config, ProgressSink& progress);
+nlohmann::json to_json(const BenchReport& report);
+
 // Repeats a recorded run from what the project holds (model path with a hash check, data spec,
 // sample ids, config, seed) as a new run, and compares metrics and artifact hashes.
 struct RerunResult {
