@@ -17,24 +17,28 @@ Status fail_run(Project& p, int64_t run, const Status& st) {
   return st;
 }
 
-Result<int64_t> add_model(Project& p, const std::string& path) {
+// The model recorded in the project, loaded once for the datasets' preprocessing too.
+struct RecordedModel {
+  int64_t id = 0;
+  Model model;
+};
+
+Result<RecordedModel> add_model(Project& p, const std::string& path) {
   QWB_ASSIGN_OR_RETURN(std::string sha, sha256_file(path));
-  auto m = Model::load(path, {.run_checker = false, .measure_shapes = false});
-  if (!m) return m.status();
-  const ModelSummary& s = m->summary();
+  QWB_ASSIGN_OR_RETURN(Model m, Model::load(path, {.run_checker = false, .measure_shapes = false}));
+  const ModelSummary& s = m.summary();
   json summary = {{"opset", s.opset}, {"parameters", s.parameters}, {"parameter_bytes", s.parameter_bytes},
                   {"architecture", s.architecture}, {"architecture_reason", s.architecture_reason},
                   {"producer", s.producer}, {"nodes", s.nodes.size()}};
-  return p.add_model(path, sha, summary);
+  QWB_ASSIGN_OR_RETURN(int64_t id, p.add_model(path, sha, summary));
+  return RecordedModel{id, std::move(m)};
 }
 
-Result<int64_t> add_dataset(Project& p, const std::string& model_path, const DataSource& d) {
+Result<int64_t> add_dataset(Project& p, const Model& model, const DataSource& d) {
   if (d.spec.empty()) return int64_t{0};
-  auto m = Model::load(model_path, {.run_checker = false, .measure_shapes = false});
-  if (!m) return m.status();
-  QWB_ASSIGN_OR_RETURN(Dataset ds, load_for_model(*m, d));
-  json pre = {{"describe", ds.preprocess().describe()}, {"mean", d.mean}, {"std", d.stddev}, {"limit", d.limit},
-              {"resize", d.resize}, {"crop", {d.crop_height, d.crop_width}}, {"channels", d.channels}, {"layout", d.layout}};
+  QWB_ASSIGN_OR_RETURN(Dataset ds, load_for_model(model, d));
+  json pre = to_json(d);
+  pre["describe"] = ds.preprocess().describe();
   return p.add_dataset(d.spec, pre, ds.size(), ds.has_labels() ? ds.num_classes() : 0);
 }
 
@@ -94,9 +98,10 @@ Status add_file_artifact(Project& p, int64_t run, const std::string& path, const
 
 Result<QuantizeReport> run_quantize(Project& p, const QuantizeConfig& c, ProgressSink& progress, int64_t* run_id,
                                     const std::string& kind) {
-  QWB_ASSIGN_OR_RETURN(int64_t model_id, add_model(p, c.model));
-  QWB_ASSIGN_OR_RETURN(int64_t calib_id, add_dataset(p, c.model, c.calib.data));
-  QWB_ASSIGN_OR_RETURN(int64_t eval_id, add_dataset(p, c.model, c.eval));
+  QWB_ASSIGN_OR_RETURN(RecordedModel model, add_model(p, c.model));
+  QWB_ASSIGN_OR_RETURN(int64_t calib_id, add_dataset(p, model.model, c.calib.data));
+  QWB_ASSIGN_OR_RETURN(int64_t eval_id, add_dataset(p, model.model, c.eval));
+  const int64_t model_id = model.id;
   RunConfig rc;
   rc.kind = kind;
   rc.model_id = model_id;
@@ -132,8 +137,9 @@ Result<QuantizeReport> run_quantize(Project& p, const QuantizeConfig& c, Progres
 }
 
 Result<EvaluateReport> run_evaluate(Project& p, const EvaluateConfig& c, ProgressSink& progress, int64_t* run_id) {
-  QWB_ASSIGN_OR_RETURN(int64_t model_id, add_model(p, c.model));
-  QWB_ASSIGN_OR_RETURN(int64_t data_id, add_dataset(p, c.model, c.data));
+  QWB_ASSIGN_OR_RETURN(RecordedModel model, add_model(p, c.model));
+  QWB_ASSIGN_OR_RETURN(int64_t data_id, add_dataset(p, model.model, c.data));
+  const int64_t model_id = model.id;
   RunConfig rc;
   rc.kind = "evaluate";
   rc.model_id = model_id;
@@ -162,7 +168,8 @@ Result<EvaluateReport> run_evaluate(Project& p, const EvaluateConfig& c, Progres
 
 Result<ExportResult> run_export_fp16(Project& p, const std::string& model_path, const Fp16Options& o,
                                      const std::string& out, int64_t* run_id) {
-  QWB_ASSIGN_OR_RETURN(int64_t model_id, add_model(p, model_path));
+  QWB_ASSIGN_OR_RETURN(RecordedModel model, add_model(p, model_path));
+  const int64_t model_id = model.id;
   RunConfig rc;
   rc.kind = "export";
   rc.model_id = model_id;
@@ -171,9 +178,7 @@ Result<ExportResult> run_export_fp16(Project& p, const std::string& model_path, 
   QWB_ASSIGN_OR_RETURN(int64_t run, p.create_run(rc));
   if (run_id) *run_id = run;
   QWB_RETURN_IF_ERROR(p.start_run(run));
-  auto m = Model::load(model_path, {.run_checker = true, .measure_shapes = false});
-  if (!m) return fail_run(p, run, m.status());
-  auto r = export_fp16(*m, o, out);
+  auto r = export_fp16(model.model, o, out);
   if (!r) return fail_run(p, run, r.status());
   Status st = add_file_artifact(p, run, out, "fp16");
   if (!st) return fail_run(p, run, st);
