@@ -42,10 +42,10 @@ json value_json(const qwb::ValueInfo& v) {
 }
 
 // Loads a model for execution (no summary shape measurement) and builds its session.
-qwb::Result<qwb::Session> open_session(const std::string& path, int threads) {
+qwb::Result<qwb::Session> open_session(const std::string& path, int threads, qwb::Backend backend) {
   auto loaded = qwb::Model::load(path, {.run_checker = true, .measure_shapes = false});
   if (!loaded) return loaded.status();
-  return qwb::Session::create(std::make_shared<const qwb::Model>(std::move(*loaded)), {.threads = threads});
+  return qwb::Session::create(std::make_shared<const qwb::Model>(std::move(*loaded)), {.threads = threads, .backend = backend});
 }
 
 int cmd_inspect(const std::string& path, bool as_json) {
@@ -104,8 +104,18 @@ int cmd_inspect(const std::string& path, bool as_json) {
   return 0;
 }
 
-int cmd_run(const std::string& path, const std::vector<std::string>& input_args, const std::string& outdir, int threads) {
-  auto session = open_session(path, threads);
+// --backend fast|reference on a subcommand that executes models.
+void add_backend_option(CLI::App* cmd, qwb::Backend& backend) {
+  cmd->add_option_function<std::string>(
+         "--backend",
+         [&backend](const std::string& s) { backend = *qwb::parse_backend(s); },
+         "fast: oneDNN kernels where they apply (default); reference: the plain C++ kernels only")
+      ->check(CLI::IsMember({"fast", "reference"}));
+}
+
+int cmd_run(const std::string& path, const std::vector<std::string>& input_args, const std::string& outdir, int threads,
+            qwb::Backend backend) {
+  auto session = open_session(path, threads, backend);
   if (!session) return fail(session.status());
   const qwb::Model* model = &session->model();
   qwb::TensorMap inputs;
@@ -154,6 +164,7 @@ struct EvalArgs {
   int64_t limit = -1, batch = 64;
   int threads = 0;
   bool json = false;
+  qwb::Backend backend = qwb::Backend::kFast;
 };
 
 int cmd_evaluate(const EvalArgs& a) {
@@ -163,6 +174,7 @@ int cmd_evaluate(const EvalArgs& a) {
   c.data = {a.data, {}, {}, a.limit};
   c.threads = a.threads;
   c.batch = a.batch;
+  c.backend = a.backend;
   if (!a.mean.empty()) {
     auto v = cli::parse_float_list(a.mean, "--mean");
     if (!v) return fail(v.status());
@@ -231,6 +243,8 @@ int main(int argc, char** argv) {
   run->add_option("--input,-i", run_inputs, "NAME=FILE.npy (or FILE.npy for a single-input model)")->required();
   run->add_option("--outdir,-o", outdir, "Directory for the outputs")->required();
   run->add_option("--threads,-t", threads, "Threads (default: all cores)");
+  qwb::Backend run_backend = qwb::Backend::kFast;
+  add_backend_option(run, run_backend);
 
   EvalArgs ev;
   auto* evaluate = app.add_subcommand("evaluate", "Accuracy of a classifier on a labelled dataset");
@@ -245,6 +259,7 @@ int main(int argc, char** argv) {
   evaluate->add_option("--reference,-r", ev.reference, "Also run this model (e.g. the FP32 original) and report agreement and flipped samples");
   evaluate->add_option("--project,-p", ev.project, "Record the run in this project file (*.qwb; created if missing)");
   evaluate->add_flag("--json", ev.json, "Print JSON");
+  add_backend_option(evaluate, ev.backend);
 
   qwb::BenchConfig bc;
   bool bench_json = false;
@@ -256,6 +271,7 @@ int main(int argc, char** argv) {
   bench->add_option("--warmup,-w", bc.warmup, "Untimed runs first")->capture_default_str();
   bench->add_option("--seed", bc.seed, "Seed of the synthetic inputs")->capture_default_str();
   bench->add_flag("--json", bench_json, "Print JSON: median_ms, p90_ms, min_ms, runs, threads, batch, peak_rss_mb, backend");
+  add_backend_option(bench, bc.backend);
 
   auto* ops = app.add_subcommand("ops", "List the ops the executor supports");
   auto quant = cli::add_quant_commands(app);
@@ -269,7 +285,7 @@ int main(int argc, char** argv) {
   }
   cli::install_interrupt_handler();
   if (*inspect) return cmd_inspect(model_path, as_json);
-  if (*run) return cmd_run(model_path, run_inputs, outdir, threads);
+  if (*run) return cmd_run(model_path, run_inputs, outdir, threads, run_backend);
   if (*evaluate) return cmd_evaluate(ev);
   if (*bench) {
     cli::TtyProgress progress(!bench_json);

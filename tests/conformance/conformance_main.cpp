@@ -102,6 +102,11 @@ const std::map<std::string, std::string>& known_bad_test_data() {
   return m;
 }
 
+// --backend: reference (default) runs every node on the reference kernels; fast runs the tests
+// in which the fast backend takes at least one node, and counts a test as passed only when no
+// fast step fell back to reference kernels.
+Backend g_backend = Backend::kReference;
+
 // `model` is the test's model.onnx, loaded (with the checker) once by the parent.
 Outcome run_test(const fs::path& dir, const Result<Model>& model) {
   if (auto it = known_bad_test_data().find(dir.filename().string()); it != known_bad_test_data().end()) {
@@ -125,8 +130,11 @@ Outcome run_test(const fs::path& dir, const Result<Model>& model) {
     }
   }
   auto shared = std::make_shared<const Model>(*model);
-  auto session = Session::create(shared, {.threads = 1});
+  auto session = Session::create(shared, {.threads = 1, .backend = g_backend});
   if (!session) return {session.status().code() == StatusCode::kUnsupported ? 'U' : 'F', session.status().message()};
+  if (g_backend == Backend::kFast && session->backend_stats().fast.empty()) {
+    return {'U', "no node runs on the fast backend"};
+  }
 
   int sets = 0;
   for (const auto& e : fs::directory_iterator(dir)) {
@@ -156,6 +164,12 @@ Outcome run_test(const fs::path& dir, const Result<Model>& model) {
     }
   }
   if (sets == 0) return {'U', "no test_data_set"};
+  if (g_backend == Backend::kFast && !session->backend_stats().reference.empty()) {
+    std::string ops;
+    for (const auto& [op, n] : session->backend_stats().reference) ops += " " + op;
+    // A fell-back step ran (and passed) on reference kernels: not evidence for the fast path.
+    if (session->backend_stats().fast.empty()) return {'U', "the fast step fell back to reference kernels:" + ops};
+  }
   return {'P', ""};
 }
 
@@ -210,10 +224,12 @@ int main(int argc, char** argv) {
     else if (a == "--filter" && i + 1 < argc) filter = argv[++i];
     else if (a == "-v" || a == "--verbose") verbose = true;
     else if (a == "--unsupported") show_unsupported = true;
+    else if (a == "--backend" && i + 1 < argc && parse_backend(argv[i + 1])) g_backend = *parse_backend(argv[++i]);
     else {
-      std::cout << "usage: qwb_conformance [--data DIR] [--filter SUBSTRING] [-v] [--unsupported]\n"
+      std::cout << "usage: qwb_conformance [--data DIR] [--filter SUBSTRING] [--backend fast|reference] [-v] [--unsupported]\n"
                    "  Runs the ONNX backend node tests in DIR (default " << data << ").\n"
                    "  --filter   only tests whose directory name contains SUBSTRING\n"
+                   "  --backend  reference (default): all reference kernels; fast: the tests the fast backend takes\n"
                    "  -v         one line per test\n"
                    "  --unsupported  also list each unsupported test with its reason\n";
       return a == "--help" || a == "-h" ? 0 : 2;

@@ -17,7 +17,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "qwb/model.h"
@@ -26,8 +28,25 @@
 
 namespace qwb {
 
+// kFast runs the ops oneDNN handles (Conv, ConvTranspose, Gemm, MatMul, pooling, BatchNorm,
+// element-wise chains fused as post-ops, QDQ patterns as real INT8) on oneDNN and the rest on the
+// reference kernels; kReference runs every node on the reference kernels (plain C++/Eigen), the
+// oracle the conformance test covers.
+enum class Backend { kFast, kReference };
+const char* backend_name(Backend b);
+std::optional<Backend> parse_backend(std::string_view name);  // "fast" | "reference"
+
 struct SessionOptions {
   int threads = 0;  // 0: all cores
+  Backend backend = Backend::kFast;
+};
+
+// How many nodes of each op type a session runs on fast (oneDNN) and on reference kernels.
+// Nodes fused into a fast primitive (a Relu post-op, a DequantizeLinear folded into an INT8
+// Conv) count as fast.
+struct BackendStats {
+  std::map<std::string, int> fast;
+  std::map<std::string, int> reference;
 };
 
 struct TapEvent {
@@ -67,6 +86,8 @@ class Session {
 
   const Model& model() const;
   int threads() const;
+  Backend backend() const;
+  BackendStats backend_stats() const;
 
  private:
   Session();
@@ -78,5 +99,8 @@ class Session {
 std::vector<std::string> supported_ops();
 // Whether a node's op (at its opset) has a kernel.
 bool op_supported(const std::string& op_type, const std::string& domain, int opset);
+// Ops the fast backend can take, sorted. A node of such an op still runs on its reference
+// kernel when an attribute, dtype or shape is outside what the fast kernel handles.
+std::vector<std::string> fast_ops();
 
 }  // namespace qwb

@@ -92,6 +92,7 @@ struct EvaluateConfig {
   DataSource data;
   int threads = 0;
   int64_t batch = 64;
+  Backend backend = Backend::kFast;
 };
 
 struct EvaluateReport {
@@ -125,10 +126,12 @@ struct BenchConfig {
   int threads = 0;
   int runs = 20, warmup = 3;
   uint64_t seed = 0;
+  Backend backend = Backend::kFast;
 };
 
 struct BenchReport {
   std::string model;
+  Backend backend = Backend::kFast;
   int64_t batch = 1;
   int threads = 0;
   std::vector<double> times_ms;

@@ -3,31 +3,102 @@
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <atomic>
 #include <thread>
 #include <unordered_map>
 
+#include "exec/dnnl/fast.h"
 #include "exec/kernel.h"
 #include "qwb/executor.h"
 
 namespace qwb {
 
+// The order in which a session runs its work: reference nodes and fast steps.
+struct Program {
+  fast::Plan plan;
+  struct Item {
+    int node = -1;  // >= 0: this node on its reference kernel
+    int step = -1;  // >= 0: this fast step of the plan
+    std::vector<int> in, out;  // value ids (-1: missing optional)
+    int done = 0;              // nodes finished once this item ran (progress)
+  };
+  std::vector<Item> items;
+  std::vector<int> consumer_count;  // reads of each value by items
+  std::unique_ptr<std::atomic<bool>[]> fell_back;  // per step: last run used the reference kernels
+};
+
 struct Session::Impl {
   std::shared_ptr<const Model> model;
   int threads = 1;
+  Backend backend = Backend::kFast;
   std::vector<std::unique_ptr<Kernel>> kernels;  // one per node, graph order
   std::unordered_map<std::string, int> value_id;
   std::vector<std::string> value_name;
   std::vector<std::vector<int>> node_inputs;   // value ids, -1 for missing optional
   std::vector<std::vector<int>> node_outputs;  // value ids, -1 for unused optional
-  std::vector<int> consumer_count;             // static count of node inputs per value
   std::vector<bool> keep;                      // graph outputs and initializers are never freed
+  // fused: for plain runs; observable: no cross-node fusion, used when a tap or fetch must see
+  // every value. Both are all-reference for Backend::kReference.
+  Program fused, observable;
 
   int id_of(const std::string& name) {
     auto [it, inserted] = value_id.emplace(name, static_cast<int>(value_name.size()));
     if (inserted) value_name.push_back(name);
     return it->second;
   }
+
+  Program build_program(bool fuse) {
+    Program p;
+    const Graph& g = model->graph();
+    p.plan = backend == Backend::kFast ? fast::plan_model(*model, fuse) : fast::Plan{};
+    if (p.plan.step_of_node.empty()) p.plan.step_of_node.assign(g.nodes.size(), -1);
+    auto ids = [&](const std::vector<std::string>& names) {
+      std::vector<int> v;
+      for (const auto& n : names) v.push_back(n.empty() ? -1 : value_id.at(n));
+      return v;
+    };
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      const int s = p.plan.step_of_node[i];
+      Program::Item it;
+      if (s < 0) {
+        it.node = static_cast<int>(i);
+        it.in = node_inputs[i];
+        it.out = node_outputs[i];
+      } else if (static_cast<int>(i) == p.plan.steps[static_cast<size_t>(s)].nodes.back()) {
+        it.step = s;
+        it.in = ids(p.plan.steps[static_cast<size_t>(s)].inputs);
+        it.out = ids(p.plan.steps[static_cast<size_t>(s)].outputs);
+      } else {
+        continue;
+      }
+      it.done = static_cast<int>(i) + 1;
+      p.items.push_back(std::move(it));
+    }
+    p.consumer_count.assign(value_name.size(), 0);
+    for (const auto& it : p.items) {
+      for (int v : it.in) if (v >= 0) ++p.consumer_count[static_cast<size_t>(v)];
+    }
+    p.fell_back = std::make_unique<std::atomic<bool>[]>(p.plan.steps.size());
+    return p;
+  }
+
+  // Runs node `ni` on its reference kernel.
+  Status run_node(int ni, const std::vector<const Tensor*>& inputs, std::vector<Tensor>& outputs) const;
 };
+
+const char* backend_name(Backend b) { return b == Backend::kFast ? "fast" : "reference"; }
+
+std::optional<Backend> parse_backend(std::string_view name) {
+  if (name == "fast") return Backend::kFast;
+  if (name == "reference") return Backend::kReference;
+  return std::nullopt;
+}
+
+std::vector<std::string> fast_ops() {
+  auto v = fast::planned_op_types();
+  std::sort(v.begin(), v.end());
+  return v;
+}
 
 Session::Session() : impl_(std::make_unique<Impl>()) {}
 Session::~Session() = default;
@@ -36,6 +107,19 @@ Session& Session::operator=(Session&&) noexcept = default;
 
 const Model& Session::model() const { return *impl_->model; }
 int Session::threads() const { return impl_->threads; }
+Backend Session::backend() const { return impl_->backend; }
+
+BackendStats Session::backend_stats() const {
+  BackendStats st;
+  const Program& p = impl_->fused;
+  const Graph& g = impl_->model->graph();
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const int s = p.plan.step_of_node[i];
+    const bool fast = s >= 0 && !p.fell_back[static_cast<size_t>(s)].load();
+    (fast ? st.fast : st.reference)[g.nodes[i].op_type]++;
+  }
+  return st;
+}
 
 Result<Session> Session::create(std::shared_ptr<const Model> model, const SessionOptions& options) {
   Session s;
@@ -43,6 +127,7 @@ Result<Session> Session::create(std::shared_ptr<const Model> model, const Sessio
   im.model = model;
   int hw = static_cast<int>(std::thread::hardware_concurrency());
   im.threads = options.threads > 0 ? options.threads : std::max(1, hw);
+  im.backend = options.backend;
   const Graph& g = model->graph();
   const std::string file_ctx = "file '" + model->path() + "'";
 
@@ -74,12 +159,11 @@ Result<Session> Session::create(std::shared_ptr<const Model> model, const Sessio
     im.node_outputs.push_back(std::move(outs));
   }
   for (const auto& o : g.outputs) im.id_of(o.name);
-  im.consumer_count.assign(im.value_name.size(), 0);
   im.keep.assign(im.value_name.size(), false);
-  for (const auto& ins : im.node_inputs)
-    for (int v : ins) if (v >= 0) ++im.consumer_count[static_cast<size_t>(v)];
   for (const auto& o : g.outputs) im.keep[static_cast<size_t>(im.value_id[o.name])] = true;
   for (const auto& [name, t] : g.initializers) im.keep[static_cast<size_t>(im.value_id[name])] = true;
+  im.fused = im.build_program(true);
+  im.observable = im.build_program(false);
   return s;
 }
 
@@ -106,6 +190,32 @@ Status check_input(const ValueInfo& vi, const Tensor& t, const std::string& file
 
 }  // namespace
 
+Status Session::Impl::run_node(int ni, const std::vector<const Tensor*>& inputs, std::vector<Tensor>& outputs) const {
+  const Node& node = model->graph().nodes[static_cast<size_t>(ni)];
+  KernelContext ctx;
+  ctx.threads = threads;
+  ctx.node = &node;
+  ctx.inputs = inputs;
+  ctx.outputs.assign(node.outputs.size(), Tensor());
+  Status st;
+  try {
+    st = kernels[static_cast<size_t>(ni)]->compute(ctx);
+  } catch (const std::bad_alloc&) {
+    st = internal_error(node.describe() + ": out of memory");
+  } catch (const std::exception& e) {
+    st = internal_error(node.describe() + ": " + e.what());
+  }
+  if (!st) return Status(st.code(), "file '" + model->path() + "': " + st.message());  // kernels name the node
+  for (size_t o = 0; o < node.outputs.size(); ++o) {
+    if (!node.outputs[o].empty() && !ctx.outputs[o].defined()) {
+      return internal_error("file '" + model->path() + "': " + node.describe() + " produced no value for output '" +
+                            node.outputs[o] + "'");
+    }
+  }
+  outputs = std::move(ctx.outputs);
+  return Status::ok();
+}
+
 Result<TensorMap> Session::run(const TensorMap& inputs, const RunOptions& options) const {
   const Impl& im = *impl_;
   const Graph& g = im.model->graph();
@@ -119,15 +229,17 @@ Result<TensorMap> Session::run(const TensorMap& inputs, const RunOptions& option
       return invalid_argument(file_ctx + ": the model has no input named '" + name + "' (inputs: " + names + ")");
     }
   }
-  std::vector<Tensor> values(im.value_name.size());
-  std::vector<int> remaining = im.consumer_count;
+  // A tap or fetch must see every value: run without cross-node fusion then.
+  const Program& prog = options.tap || !options.fetch.empty() ? im.observable : im.fused;
+  std::vector<fast::Value> values(im.value_name.size());
+  std::vector<int> remaining = prog.consumer_count;
   std::vector<bool> keep = im.keep;
   for (const auto& f : options.fetch) {
     auto it = im.value_id.find(f);
     if (it == im.value_id.end()) return not_found(file_ctx + ": no value named '" + f + "' to fetch");
     keep[static_cast<size_t>(it->second)] = true;
   }
-  for (const auto& [name, t] : g.initializers) values[static_cast<size_t>(im.value_id.at(name))] = t;
+  for (const auto& [name, t] : g.initializers) values[static_cast<size_t>(im.value_id.at(name))] = fast::Value::of(t);
   if (options.initializers) {
     for (const auto& [name, t] : *options.initializers) {
       auto it = g.initializers.find(name);
@@ -137,7 +249,7 @@ Result<TensorMap> Session::run(const TensorMap& inputs, const RunOptions& option
                                 " " + shape_str(t.shape()) + ", expected " + dtype_name(it->second.dtype()) + " " +
                                 shape_str(it->second.shape()));
       }
-      values[static_cast<size_t>(im.value_id.at(name))] = t;
+      values[static_cast<size_t>(im.value_id.at(name))] = fast::Value::of(t);
     }
   }
   for (const auto& vi : g.inputs) {
@@ -152,67 +264,109 @@ Result<TensorMap> Session::run(const TensorMap& inputs, const RunOptions& option
       TapEvent ev{nullptr, 0, &vi.name};
       options.tap(ev, t);
     }
-    values[static_cast<size_t>(im.value_id.at(vi.name))] = std::move(t);
+    values[static_cast<size_t>(im.value_id.at(vi.name))] = fast::Value::of(std::move(t));
   }
 
-  // Kernels use OpenMP and Eigen; both take the session's thread count for this run.
+  // Kernels use OpenMP (oneDNN too) and Eigen; all take the session's thread count for this run.
   omp_set_num_threads(im.threads);
   Eigen::setNbThreads(im.threads);
+  dnnl::stream stream(fast::cpu_engine());
+  fast::RunCtx fctx{stream};
+
+  auto plain_inputs = [&](const std::vector<std::string>& names, const std::map<std::string, Tensor>* local,
+                          const Node& node) -> Result<std::vector<const Tensor*>> {
+    std::vector<const Tensor*> v(names.size(), nullptr);
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i].empty()) continue;
+      if (local) {
+        auto it = local->find(names[i]);
+        if (it != local->end()) {
+          v[i] = &it->second;
+          continue;
+        }
+      }
+      fast::Value& val = values[static_cast<size_t>(im.value_id.at(names[i]))];
+      if (!val.defined()) {
+        return internal_error(file_ctx + ": " + node.describe() + ": input '" + names[i] + "' has no value");
+      }
+      v[i] = &fast::to_plain(val, stream);
+    }
+    return v;
+  };
 
   const int total = static_cast<int>(g.nodes.size());
-  KernelContext ctx;
-  ctx.threads = im.threads;
-  for (int ni = 0; ni < total; ++ni) {
-    const Node& node = g.nodes[static_cast<size_t>(ni)];
-    const auto& ins = im.node_inputs[static_cast<size_t>(ni)];
-    const auto& outs = im.node_outputs[static_cast<size_t>(ni)];
-    ctx.node = &node;
-    ctx.inputs.assign(ins.size(), nullptr);
-    for (size_t i = 0; i < ins.size(); ++i) {
-      if (ins[i] < 0) continue;
-      const Tensor& v = values[static_cast<size_t>(ins[i])];
-      if (!v.defined()) {
-        return internal_error(file_ctx + ": " + node.describe() + ": input '" + node.inputs[i] + "' has no value");
+  for (const Program::Item& item : prog.items) {
+    std::vector<fast::Value> produced(item.out.size());
+    if (item.node >= 0) {
+      const Node& node = g.nodes[static_cast<size_t>(item.node)];
+      QWB_ASSIGN_OR_RETURN(auto ins, plain_inputs(node.inputs, nullptr, node));
+      std::vector<Tensor> outs;
+      QWB_RETURN_IF_ERROR(im.run_node(item.node, ins, outs));
+      for (size_t o = 0; o < outs.size(); ++o) produced[o] = fast::Value::of(std::move(outs[o]));
+    } else {
+      const fast::Step& step = prog.plan.steps[static_cast<size_t>(item.step)];
+      std::vector<fast::Value*> ins(item.in.size(), nullptr);
+      for (size_t i = 0; i < item.in.size(); ++i) {
+        if (item.in[i] >= 0) ins[i] = &values[static_cast<size_t>(item.in[i])];
       }
-      ctx.inputs[i] = &v;
-    }
-    ctx.outputs.assign(outs.size(), Tensor());
-    Status st;
-    try {
-      st = im.kernels[static_cast<size_t>(ni)]->compute(ctx);
-    } catch (const std::bad_alloc&) {
-      st = internal_error(node.describe() + ": out of memory");
-    } catch (const std::exception& e) {
-      st = internal_error(node.describe() + ": " + e.what());
-    }
-    if (!st) {
-      // Kernel messages already name the node; add the file.
-      return Status(st.code(), file_ctx + ": " + st.message());
-    }
-    for (size_t o = 0; o < outs.size(); ++o) {
-      if (outs[o] < 0) continue;
-      Tensor& t = ctx.outputs[o];
-      if (!t.defined()) {
-        return internal_error(file_ctx + ": " + node.describe() + " produced no value for output '" +
-                              node.outputs[o] + "'");
+      bool handled = false;
+      try {
+        auto r = step.op->run(fctx, ins, produced);
+        handled = r.has_value() && *r;
+      } catch (const dnnl::error&) {
+        handled = false;  // a primitive oneDNN could not run: the reference kernels take over
       }
+      prog.fell_back[static_cast<size_t>(item.step)].store(!handled);
+      if (!handled) {
+        // Run the covered nodes (and the DequantizeLinear nodes an INT8 step bypassed) on their
+        // reference kernels; their intermediate values live only here.
+        std::vector<int> chain = step.nodes;
+        chain.insert(chain.end(), step.bypassed.begin(), step.bypassed.end());
+        std::sort(chain.begin(), chain.end());
+        std::map<std::string, Tensor> local;
+        for (int ni : chain) {
+          const Node& node = g.nodes[static_cast<size_t>(ni)];
+          QWB_ASSIGN_OR_RETURN(auto cin, plain_inputs(node.inputs, &local, node));
+          std::vector<Tensor> outs;
+          QWB_RETURN_IF_ERROR(im.run_node(ni, cin, outs));
+          for (size_t o = 0; o < outs.size(); ++o) {
+            if (!node.outputs[o].empty()) local[node.outputs[o]] = std::move(outs[o]);
+          }
+        }
+        for (size_t o = 0; o < step.outputs.size(); ++o) produced[o] = fast::Value::of(local.at(step.outputs[o]));
+      }
+    }
+    const Node& last = g.nodes[static_cast<size_t>(item.done - 1)];
+    for (size_t o = 0; o < item.out.size(); ++o) {
+      if (item.out[o] < 0) continue;
+      fast::Value& v = produced[o];
       if (options.tap) {
-        TapEvent ev{&node, static_cast<int>(o), &node.outputs[o]};
+        Tensor t = fast::to_plain(v, stream);
+        int index = 0;
+        for (size_t k = 0; k < last.outputs.size(); ++k) {
+          if (last.outputs[k] == im.value_name[static_cast<size_t>(item.out[o])]) index = static_cast<int>(k);
+        }
+        TapEvent ev{&last, index, &im.value_name[static_cast<size_t>(item.out[o])]};
         options.tap(ev, t);
+        v = fast::Value::of(std::move(t));
       }
-      values[static_cast<size_t>(outs[o])] = std::move(t);
+      values[static_cast<size_t>(item.out[o])] = std::move(v);
     }
-    for (int v : ins) {
+    for (int v : item.in) {
       if (v >= 0 && --remaining[static_cast<size_t>(v)] == 0 && !keep[static_cast<size_t>(v)]) {
-        values[static_cast<size_t>(v)] = Tensor();
+        values[static_cast<size_t>(v)] = fast::Value();
       }
     }
-    if (options.progress && !options.progress(ni + 1, total)) return cancelled("run cancelled");
+    if (options.progress && !options.progress(item.done, total)) return cancelled("run cancelled");
   }
 
   TensorMap out;
-  for (const auto& o : g.outputs) out[o.name] = values[static_cast<size_t>(im.value_id.at(o.name))];
-  for (const auto& f : options.fetch) out[f] = values[static_cast<size_t>(im.value_id.at(f))];
+  for (const auto& o : g.outputs) out[o.name] = fast::to_plain(values[static_cast<size_t>(im.value_id.at(o.name))], stream);
+  for (const auto& f : options.fetch) {
+    fast::Value& v = values[static_cast<size_t>(im.value_id.at(f))];
+    if (!v.defined()) return not_found(file_ctx + ": value '" + f + "' was not computed");
+    out[f] = fast::to_plain(v, stream);
+  }
   return out;
 }
 

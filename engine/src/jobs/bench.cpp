@@ -51,14 +51,12 @@ Result<BenchReport> run_bench(const BenchConfig& c, ProgressSink& progress) {
   auto loaded = Model::load(c.model, {.run_checker = true, .measure_shapes = false});
   if (!loaded) return loaded.status();
   auto model = std::make_shared<const Model>(std::move(*loaded));
-  QWB_ASSIGN_OR_RETURN(Session session, Session::create(model, {.threads = c.threads}));
+  QWB_ASSIGN_OR_RETURN(Session session, Session::create(model, {.threads = c.threads, .backend = c.backend}));
   QWB_ASSIGN_OR_RETURN(TensorMap inputs, make_inputs(*model, c.batch, c.seed));
   BenchReport r;
   r.model = c.model;
   r.batch = c.batch;
   r.threads = session.threads();
-  // Every node runs on a reference kernel today; fast kernels will report here per op.
-  for (const Node& n : model->graph().nodes) r.reference_ops[n.op_type]++;
   const int total = c.warmup + c.runs;
   for (int i = 0; i < total; ++i) {
     if (!progress.report(i, total, i < c.warmup ? "warming up" : "timing")) return cancelled("bench cancelled");
@@ -69,6 +67,11 @@ Result<BenchReport> run_bench(const BenchConfig& c, ProgressSink& progress) {
     if (i >= c.warmup) r.times_ms.push_back(ms);
   }
   progress.report(total, total, "done");
+  // After the runs: a fast step that fell back to reference kernels counts as reference.
+  const BackendStats stats = session.backend_stats();
+  r.fast_ops = stats.fast;
+  r.reference_ops = stats.reference;
+  r.backend = c.backend;
   r.median_ms = percentile(r.times_ms, 0.5);
   r.p90_ms = percentile(r.times_ms, 0.9);
   r.min_ms = *std::min_element(r.times_ms.begin(), r.times_ms.end());
@@ -88,7 +91,7 @@ json to_json(const BenchReport& r) {
           {"threads", r.threads},
           {"batch", r.batch},
           {"peak_rss_mb", r.peak_rss_mb},
-          {"backend", {{"fast", r.fast_ops}, {"reference", r.reference_ops}}}};
+          {"backend", {{"name", backend_name(r.backend)}, {"fast", r.fast_ops}, {"reference", r.reference_ops}}}};
 }
 
 }  // namespace qwb

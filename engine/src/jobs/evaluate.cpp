@@ -11,7 +11,7 @@ Result<EvaluateReport> run_evaluate(const EvaluateConfig& c, ProgressSink& progr
   auto open = [&](const std::string& path) -> Result<Session> {
     auto m = Model::load(path, {.run_checker = true, .measure_shapes = false});
     if (!m) return m.status();
-    return Session::create(std::make_shared<const Model>(std::move(*m)), {.threads = c.threads});
+    return Session::create(std::make_shared<const Model>(std::move(*m)), {.threads = c.threads, .backend = c.backend});
   };
   QWB_ASSIGN_OR_RETURN(Session session, open(c.model));
   QWB_ASSIGN_OR_RETURN(r.model_sha256, sha256_file(c.model));
@@ -34,7 +34,8 @@ Result<EvaluateReport> run_evaluate(const EvaluateConfig& c, ProgressSink& progr
 }
 
 json to_json(const EvaluateConfig& c) {
-  return {{"model", c.model}, {"reference", c.reference}, {"data", to_json(c.data)}, {"threads", c.threads}, {"batch", c.batch}};
+  return {{"model", c.model}, {"reference", c.reference}, {"data", to_json(c.data)}, {"threads", c.threads}, {"batch", c.batch},
+          {"backend", backend_name(c.backend)}};
 }
 
 Result<EvaluateConfig> evaluate_config_from_json(const json& j) {
@@ -45,6 +46,10 @@ Result<EvaluateConfig> evaluate_config_from_json(const json& j) {
     c.data = data_source_from_json(j.at("data"));
     c.threads = j.value("threads", 0);
     c.batch = j.value("batch", int64_t{64});
+    const std::string backend = j.value("backend", "fast");
+    auto b = parse_backend(backend);
+    if (!b) return invalid_argument("evaluate config: unknown backend '" + backend + "' (fast or reference)");
+    c.backend = *b;
     return c;
   } catch (const json::exception& e) {
     return invalid_argument(std::string("stored evaluate config is incomplete or malformed: ") + e.what());

@@ -1,0 +1,490 @@
+// Groups a model's nodes into fast steps (see fast.h): pattern matching on the graph, once per
+// session. Every decision here is structural; a step that meets a shape or dtype it cannot handle
+// at run time falls back to the reference kernels of the nodes it covers.
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <optional>
+#include <set>
+
+#include "exec/dnnl/fast.h"
+
+namespace qwb::fast {
+namespace {
+
+class Planner {
+ public:
+  Planner(const Graph& g, bool fuse) : g_(g), fuse_(fuse) {
+    for (const auto& o : g.outputs) graph_outputs_.insert(o.name);
+  }
+
+  Plan run() {
+    plan_.step_of_node.assign(g_.nodes.size(), -1);
+    for (size_t i = 0; i < g_.nodes.size(); ++i) {
+      if (plan_.step_of_node[i] >= 0) continue;
+      const Node& n = g_.nodes[i];
+      if (!n.domain.empty()) continue;
+      plan_node(static_cast<int>(i));
+    }
+    absorb_dead_dequantize();
+    return std::move(plan_);
+  }
+
+ private:
+  // ---- graph queries
+  const Node& node(int i) const { return g_.nodes[static_cast<size_t>(i)]; }
+  // An initializer, or the value of a Constant node (exporters emit both for scalars).
+  const Tensor* constant(const std::string& v) const {
+    auto it = g_.initializers.find(v);
+    if (it != g_.initializers.end()) return &it->second;
+    const int p = producer(v);
+    return p >= 0 && node(p).op_type == "Constant" && node(p).domain.empty() ? node(p).attrs.get_tensor("value") : nullptr;
+  }
+  const Tensor* constant_input(const Node& n, size_t i) const {
+    return i < n.inputs.size() && !n.inputs[i].empty() ? constant(n.inputs[i]) : nullptr;
+  }
+  // The only consumer of value v, when v has exactly one and is not a graph output.
+  int sole_consumer(const std::string& v) const {
+    if (graph_outputs_.count(v)) return -1;
+    auto it = g_.consumers.find(v);
+    if (it == g_.consumers.end() || it->second.size() != 1) return -1;
+    const int c = it->second[0];
+    return plan_.step_of_node[static_cast<size_t>(c)] >= 0 || !node(c).domain.empty() ? -1 : c;
+  }
+  int producer(const std::string& v) const {
+    auto it = g_.producer.find(v);
+    return it == g_.producer.end() ? -1 : it->second;
+  }
+  static std::optional<float> scalar(const Tensor* t) {
+    if (!t || t->numel() != 1 || !dtype_is_float(t->dtype())) return std::nullopt;
+    return static_cast<float>(t->get_double(0));
+  }
+
+  // ---- element-wise activations that fuse as post-ops: the chain starting at value `cur`.
+  struct Match {
+    Eltwise e;
+    std::vector<int> nodes;
+    std::string out;
+  };
+
+  std::optional<Match> match_eltwise(const std::string& cur) const {
+    auto it = g_.consumers.find(cur);
+    if (it == g_.consumers.end() || graph_outputs_.count(cur)) return std::nullopt;
+    const auto& cons = it->second;
+    if (cons.size() == 1) {
+      const Node& n = node(cons[0]);
+      if (plan_.step_of_node[static_cast<size_t>(cons[0])] >= 0 || !n.domain.empty()) return std::nullopt;
+      if (auto e = simple_eltwise(n)) return Match{*e, {cons[0]}, n.outputs[0]};
+      return std::nullopt;
+    }
+    if (cons.size() == 2) {
+      // Swish: Mul(x, Sigmoid(x)); GELU: Mul(Mul(x, Add(Erf(Div(x, sqrt 2)), 1)), 0.5).
+      for (int k = 0; k < 2; ++k) {
+        const int a = cons[static_cast<size_t>(k)], b = cons[static_cast<size_t>(1 - k)];
+        if (auto m = match_swish(cur, a, b)) return m;
+        if (auto m = match_gelu(cur, a, b)) return m;
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::optional<Eltwise> simple_eltwise(const Node& n) const {
+    using A = dnnl::algorithm;
+    const std::string& op = n.op_type;
+    if (n.outputs.size() != 1) return std::nullopt;
+    if (op == "Relu") return Eltwise{A::eltwise_relu, 0.0f, 0.0f};
+    if (op == "LeakyRelu") return Eltwise{A::eltwise_relu, n.attrs.get_float("alpha", 0.01f), 0.0f};
+    if (op == "Sigmoid") return Eltwise{A::eltwise_logistic, 0.0f, 0.0f};
+    if (op == "Tanh") return Eltwise{A::eltwise_tanh, 0.0f, 0.0f};
+    if (op == "Elu") return Eltwise{A::eltwise_elu, n.attrs.get_float("alpha", 1.0f), 0.0f};
+    if (op == "HardSwish") return Eltwise{A::eltwise_hardswish, 0.0f, 0.0f};
+    if (op == "Clip") {
+      float lo = -FLT_MAX, hi = FLT_MAX;
+      if (n.opset < 11) {
+        lo = n.attrs.get_float("min", lo);
+        hi = n.attrs.get_float("max", hi);
+      } else {
+        for (size_t i = 1; i < n.inputs.size() && i < 3; ++i) {
+          if (n.inputs[i].empty()) continue;
+          auto v = scalar(constant(n.inputs[i]));
+          if (!v) return std::nullopt;
+          (i == 1 ? lo : hi) = *v;
+        }
+      }
+      return Eltwise{A::eltwise_clip_v2, lo, hi};
+    }
+    return std::nullopt;
+  }
+
+  bool free_node(int i) const { return plan_.step_of_node[static_cast<size_t>(i)] < 0 && node(i).domain.empty(); }
+  // Whether node n is a binary op with `x` and a constant scalar (either order); returns it.
+  std::optional<float> with_scalar(const Node& n, const std::string& op, const std::string& x) const {
+    if (n.op_type != op || n.inputs.size() != 2) return std::nullopt;
+    if (n.inputs[0] == x) return scalar(constant(n.inputs[1]));
+    if (n.inputs[1] == x && op != "Div") return scalar(constant(n.inputs[0]));
+    return std::nullopt;
+  }
+
+  std::optional<Match> match_swish(const std::string& x, int sig, int mul) const {
+    const Node& s = node(sig);
+    const Node& m = node(mul);
+    if (!free_node(sig) || !free_node(mul) || s.op_type != "Sigmoid" || m.op_type != "Mul") return std::nullopt;
+    if (sole_consumer(s.outputs[0]) != mul) return std::nullopt;
+    const bool ok = (m.inputs[0] == x && m.inputs[1] == s.outputs[0]) || (m.inputs[1] == x && m.inputs[0] == s.outputs[0]);
+    if (!ok) return std::nullopt;
+    std::vector<int> nodes{sig, mul};
+    std::sort(nodes.begin(), nodes.end());
+    return Match{{dnnl::algorithm::eltwise_swish, 1.0f, 0.0f}, nodes, m.outputs[0]};
+  }
+
+  std::optional<Match> match_gelu(const std::string& x, int div, int mul1) const {
+    if (!free_node(div) || !free_node(mul1)) return std::nullopt;
+    auto d = with_scalar(node(div), "Div", x);
+    if (!d || std::fabs(*d - std::sqrt(2.0f)) > 1e-3f) return std::nullopt;
+    const int erf = sole_consumer(node(div).outputs[0]);
+    if (erf < 0 || node(erf).op_type != "Erf") return std::nullopt;
+    const int add = sole_consumer(node(erf).outputs[0]);
+    if (add < 0) return std::nullopt;
+    auto one = with_scalar(node(add), "Add", node(erf).outputs[0]);
+    if (!one || *one != 1.0f) return std::nullopt;
+    const Node& m1 = node(mul1);
+    const std::string& a = node(add).outputs[0];
+    if (m1.op_type != "Mul" || !((m1.inputs[0] == x && m1.inputs[1] == a) || (m1.inputs[1] == x && m1.inputs[0] == a))) {
+      return std::nullopt;
+    }
+    if (sole_consumer(a) != mul1) return std::nullopt;
+    const int mul2 = sole_consumer(m1.outputs[0]);
+    if (mul2 < 0) return std::nullopt;
+    auto half = with_scalar(node(mul2), "Mul", m1.outputs[0]);
+    if (!half || *half != 0.5f) return std::nullopt;
+    std::vector<int> nodes{div, erf, add, mul1, mul2};
+    std::sort(nodes.begin(), nodes.end());
+    return Match{{dnnl::algorithm::eltwise_gelu_erf, 0.0f, 0.0f}, nodes, node(mul2).outputs[0]};
+  }
+
+  // Extends a step's node list with a chain of post-op activations; returns the last value.
+  std::string absorb_eltwise_chain(std::string cur, std::vector<int>& nodes, std::vector<Eltwise>& post) const {
+    while (auto m = match_eltwise(cur)) {
+      post.push_back(m->e);
+      nodes.insert(nodes.end(), m->nodes.begin(), m->nodes.end());
+      cur = m->out;
+    }
+    return cur;
+  }
+
+  // ---- quantization patterns
+  struct Dq {
+    int node = -1;
+    std::string input;
+    std::vector<float> scale;
+    int32_t zero_point = 0;
+    DType qtype = DType::kUndefined;
+    int64_t axis = 1;
+  };
+
+  // A DequantizeLinear producing `v` with constant scale (and zero point); the quantized type
+  // comes from the zero point or the quantized initializer.
+  std::optional<Dq> dequantize_of(const std::string& v) const {
+    const int p = producer(v);
+    if (p < 0 || !free_node(p) || node(p).op_type != "DequantizeLinear") return std::nullopt;
+    const Node& n = node(p);
+    if (n.attrs.get_int("block_size", 0) != 0) return std::nullopt;
+    const Tensor* s = constant_input(n, 1);
+    if (!s || s->dtype() != DType::kFloat32 || s->rank() > 1) return std::nullopt;
+    Dq d;
+    d.node = p;
+    d.input = n.inputs[0];
+    d.axis = n.attrs.get_int("axis", 1);
+    for (int64_t i = 0; i < s->numel(); ++i) d.scale.push_back(s->data<float>()[i]);
+    const Tensor* zp = constant_input(n, 2);
+    if (n.inputs.size() > 2 && !n.inputs[2].empty() && !zp) return std::nullopt;
+    if (zp) {
+      if (zp->numel() != 1 && zp->numel() != s->numel()) return std::nullopt;
+      d.qtype = zp->dtype();
+      for (int64_t i = 0; i < zp->numel(); ++i) {
+        if (zp->get_int64(i) != zp->get_int64(0)) return std::nullopt;  // per-channel zero points
+      }
+      d.zero_point = static_cast<int32_t>(zp->get_int64(0));
+    } else if (const Tensor* q = constant(d.input)) {
+      d.qtype = q->dtype();
+    } else if (const int qp = producer(d.input); qp >= 0 && node(qp).op_type == "QuantizeLinear" &&
+                                                  (node(qp).inputs.size() < 3 || node(qp).inputs[2].empty())) {
+      d.qtype = DType::kUInt8;  // QuantizeLinear without zero point produces uint8
+    }
+    return d;
+  }
+
+  // Activation input of an INT8 primitive: per-tensor u8/s8.
+  std::optional<Dq> activation_dq(const std::string& v) const {
+    auto d = dequantize_of(v);
+    if (!d || d->scale.size() != 1 || (d->qtype != DType::kUInt8 && d->qtype != DType::kInt8)) return std::nullopt;
+    if (constant(d->input)) return std::nullopt;
+    return d;
+  }
+
+  // Weight input: constant s8 with zero point 0, per-tensor or per-channel along `axis`.
+  std::optional<Dq> weight_dq(const std::string& v, int rank_axis_channels) const {
+    auto d = dequantize_of(v);
+    if (!d || d->qtype != DType::kInt8 || d->zero_point != 0 || !constant(d->input)) return std::nullopt;
+    if (sole_consumer(v) < 0) return std::nullopt;
+    const Tensor& w = *constant(d->input);
+    if (d->scale.size() > 1) {
+      const int64_t axis = d->axis < 0 ? d->axis + w.rank() : d->axis;
+      if (axis != rank_axis_channels || w.dim(static_cast<int>(axis)) != static_cast<int64_t>(d->scale.size())) {
+        return std::nullopt;
+      }
+    }
+    return d;
+  }
+
+  // Bias: a float constant, or DequantizeLinear of an int32 constant (returns its input name).
+  std::optional<std::pair<std::string, bool>> int8_bias(const std::string& v) const {
+    if (v.empty()) return std::pair<std::string, bool>{"", false};
+    if (const Tensor* t = constant(v); t && t->dtype() == DType::kFloat32) return std::pair<std::string, bool>{v, false};
+    auto d = dequantize_of(v);
+    if (d && d->qtype == DType::kInt32 && d->zero_point == 0 && constant(d->input) && sole_consumer(v) >= 0) {
+      return std::pair<std::string, bool>{d->input, true};
+    }
+    return std::nullopt;
+  }
+
+  // A trailing QuantizeLinear (per-tensor) that the primitive can write directly.
+  std::optional<std::pair<int, QuantOut>> quantize_after(const std::string& v) const {
+    const int q = sole_consumer(v);
+    if (q < 0 || node(q).op_type != "QuantizeLinear") return std::nullopt;
+    const Node& n = node(q);
+    auto s = scalar(constant_input(n, 1));
+    if (!s || !(*s > 0.0f) || n.attrs.get_int("saturate", 1) != 1) return std::nullopt;
+    QuantOut o;
+    o.scale = *s;
+    if (n.inputs.size() > 2 && !n.inputs[2].empty()) {
+      const Tensor* zp = constant_input(n, 2);
+      if (!zp || zp->numel() != 1 || (zp->dtype() != DType::kUInt8 && zp->dtype() != DType::kInt8)) return std::nullopt;
+      o.zero_point = static_cast<int32_t>(zp->get_int64(0));
+      o.dtype = zp->dtype();
+    }
+    return std::pair<int, QuantOut>{q, o};
+  }
+
+  static bool quantized_output_ok(const std::vector<Eltwise>& post) {
+    return std::all_of(post.begin(), post.end(), [](const Eltwise& e) {
+      return (e.alg == dnnl::algorithm::eltwise_relu && e.alpha == 0.0f) || e.alg == dnnl::algorithm::eltwise_clip_v2;
+    });
+  }
+
+  // ---- steps
+  void add_step(std::vector<int> nodes, std::vector<int> absorbed, std::vector<std::string> inputs,
+                std::vector<std::string> outputs, std::unique_ptr<FastOp> op) {
+    if (!op) return;
+    std::sort(nodes.begin(), nodes.end());
+    // Values the covered nodes read from outside the step, beyond those the fast op uses, are
+    // step inputs too: they must stay alive for a fallback to the reference kernels.
+    std::set<std::string> inside;
+    std::vector<int> all = nodes;
+    all.insert(all.end(), absorbed.begin(), absorbed.end());
+    std::sort(all.begin(), all.end());
+    for (int n : all) {
+      for (const auto& v : node(n).inputs) {
+        if (!v.empty() && !inside.count(v) && std::find(inputs.begin(), inputs.end(), v) == inputs.end()) {
+          inputs.push_back(v);
+        }
+      }
+      for (const auto& v : node(n).outputs) inside.insert(v);
+    }
+    const int s = static_cast<int>(plan_.steps.size());
+    for (int n : nodes) plan_.step_of_node[static_cast<size_t>(n)] = s;
+    Step st;
+    st.nodes = std::move(nodes);
+    st.inputs = std::move(inputs);
+    st.outputs = std::move(outputs);
+    st.op = std::move(op);
+    st.bypassed = absorbed;
+    plan_.steps.push_back(std::move(st));
+    absorbed_.push_back(std::move(absorbed));
+  }
+
+  void plan_node(int i) {
+    const Node& n = node(i);
+    const std::string& op = n.op_type;
+    if (op == "Conv") return plan_conv(i);
+    if (op == "Gemm" || (op == "MatMul" && n.opset >= 1)) return plan_matmul(i);
+    if (op == "ConvTranspose") return add_step({i}, {}, n.inputs, {n.outputs[0]}, make_conv_transpose(n));
+    if (op == "MaxPool" || op == "AveragePool" || op == "GlobalAveragePool" || op == "GlobalMaxPool") {
+      return add_step({i}, {}, {n.inputs[0]}, {n.outputs[0]}, make_pool(n));
+    }
+    if (op == "BatchNormalization") return add_step({i}, {}, {n.inputs[0]}, {n.outputs[0]}, make_batchnorm(n, g_));
+    if ((op == "QuantizeLinear" || op == "DequantizeLinear") && n.attrs.get_int("block_size", 0) == 0) {
+      return add_step({i}, {}, {n.inputs[0]}, {n.outputs[0]}, make_quant_reorder(n, g_));
+    }
+    if ((op == "Add" || op == "Mul" || op == "Sub" || op == "Div") && n.opset >= 7) {
+      return add_step({i}, {}, {n.inputs[0], n.inputs[1]}, {n.outputs[0]}, make_binary(n));
+    }
+    if (auto e = simple_eltwise(n)) {
+      std::vector<int> nodes{i};
+      std::vector<Eltwise> chain{*e};
+      std::string out = fuse_ ? absorb_eltwise_chain(n.outputs[0], nodes, chain) : n.outputs[0];
+      return add_step(nodes, {}, {n.inputs[0]}, {out}, make_eltwise(n, chain));
+    }
+  }
+
+  void plan_conv(int i) {
+    const Node& n = node(i);
+    ConvFusion f;
+    std::vector<int> nodes{i}, absorbed;
+    std::vector<std::string> inputs{n.inputs[0], n.inputs[1], n.inputs.size() > 2 ? n.inputs[2] : ""};
+    if (fuse_) {
+      auto x = activation_dq(n.inputs[0]);
+      auto w = x ? weight_dq(n.inputs[1], 0) : std::nullopt;
+      auto b = w ? int8_bias(inputs[2]) : std::nullopt;
+      if (x && w && b) {
+        f.int8 = true;
+        f.qin = {x->scale[0], x->zero_point, x->qtype};
+        f.w_scale = w->scale;
+        f.bias_int32 = b->second;
+        inputs = {x->input, w->input, b->first};
+        absorbed = {x->node, w->node};
+        if (b->second) absorbed.push_back(producer(n.inputs[2]));
+      }
+    }
+    std::string cur = n.outputs[0];
+    if (fuse_ && !f.int8) {
+      const int bn = sole_consumer(cur);
+      if (bn >= 0 && node(bn).op_type == "BatchNormalization" && node(bn).outputs.size() == 1 &&
+          node(bn).attrs.get_int("training_mode", 0) == 0) {
+        const Node& b = node(bn);
+        const Tensor *gamma = constant_input(b, 1), *beta = constant_input(b, 2), *mean = constant_input(b, 3),
+                     *var = constant_input(b, 4);
+        const float eps = b.attrs.get_float("epsilon", 1e-5f);
+        if (gamma && beta && mean && var && gamma->numel() == beta->numel() && gamma->numel() == mean->numel() &&
+            gamma->numel() == var->numel()) {
+          for (int64_t c = 0; c < gamma->numel(); ++c) {
+            const float s = static_cast<float>(gamma->get_double(c) / std::sqrt(var->get_double(c) + eps));
+            f.bn_scale.push_back(s);
+            f.bn_shift.push_back(static_cast<float>(beta->get_double(c) - mean->get_double(c) * s));
+          }
+          nodes.push_back(bn);
+          cur = b.outputs[0];
+        }
+      }
+    }
+    if (fuse_) {
+      const int add = sole_consumer(cur);
+      if (add >= 0 && node(add).op_type == "Add" && node(add).opset >= 7 && node(add).inputs.size() == 2 &&
+          node(add).inputs[0] != node(add).inputs[1]) {
+        const Node& a = node(add);
+        const std::string& other = a.inputs[0] == cur ? a.inputs[1] : a.inputs[0];
+        if (!constant(other)) {
+          f.sum = true;
+          inputs.push_back(other);
+          nodes.push_back(add);
+          cur = a.outputs[0];
+        }
+      }
+      cur = absorb_eltwise_chain(cur, nodes, f.post);
+      if (f.int8 && !f.sum && quantized_output_ok(f.post)) {
+        if (auto q = quantize_after(cur)) {
+          f.has_qout = true;
+          f.qout = q->second;
+          nodes.push_back(q->first);
+          cur = node(q->first).outputs[0];
+        }
+      }
+    }
+    add_step(nodes, absorbed, inputs, {cur}, make_conv(n, std::move(f)));
+  }
+
+  void plan_matmul(int i) {
+    const Node& n = node(i);
+    const bool gemm = n.op_type == "Gemm";
+    if (gemm && n.attrs.get_int("transA", 0) != 0) return;
+    MatMulFusion f;
+    std::vector<int> nodes{i}, absorbed;
+    // A, B, C (bias; "" for none): the op reads these three positions.
+    std::vector<std::string> inputs{n.inputs[0], n.inputs[1], gemm && n.inputs.size() > 2 ? n.inputs[2] : ""};
+    if (fuse_) {
+      const bool trans_b = gemm && n.attrs.get_int("transB", 0) != 0;
+      auto x = activation_dq(n.inputs[0]);
+      auto w = x ? weight_dq(n.inputs[1], trans_b ? 0 : 1) : std::nullopt;
+      if (w && constant(w->input)->rank() != 2) w.reset();
+      auto b = w ? int8_bias(inputs[2]) : std::nullopt;
+      if (x && w && b && !(gemm && b->second && n.attrs.get_float("beta", 1.0f) != 1.0f)) {
+        f.int8 = true;
+        f.qin = {x->scale[0], x->zero_point, x->qtype};
+        f.w_scale = w->scale;
+        f.bias_int32 = b->second;
+        inputs = {x->input, w->input, b->first};
+        absorbed = {x->node, w->node};
+        if (b->second) absorbed.push_back(producer(n.inputs[2]));
+      }
+    }
+    std::string cur = n.outputs[0];
+    if (fuse_) {
+      if (!gemm && !f.int8) {
+        // MatMul + Add(constant [N]) is a Gemm with bias.
+        const int add = sole_consumer(cur);
+        if (add >= 0 && node(add).op_type == "Add" && node(add).opset >= 7) {
+          const Node& a = node(add);
+          const std::string& other = a.inputs[0] == cur ? a.inputs[1] : a.inputs[0];
+          const Tensor* c = constant(other);
+          const Tensor* wt = constant(n.inputs[1]);
+          if (c && c->dtype() == DType::kFloat32 && c->rank() == 1 && wt && wt->rank() == 2 && c->dim(0) == wt->dim(1)) {
+            f.bias_from_add = true;
+            inputs[2] = other;
+            nodes.push_back(add);
+            cur = a.outputs[0];
+          }
+        }
+      }
+      cur = absorb_eltwise_chain(cur, nodes, f.post);
+      if (f.int8 && quantized_output_ok(f.post)) {
+        if (auto q = quantize_after(cur)) {
+          f.has_qout = true;
+          f.qout = q->second;
+          nodes.push_back(q->first);
+          cur = node(q->first).outputs[0];
+        }
+      }
+    }
+    add_step(nodes, absorbed, inputs, {cur}, gemm ? make_gemm(n, std::move(f)) : make_matmul(n, std::move(f)));
+  }
+
+  // DequantizeLinear nodes bypassed by INT8 steps: a node whose output nothing reads any more
+  // is covered by the (first) step that bypassed it; the others keep running.
+  void absorb_dead_dequantize() {
+    std::map<std::string, int> reads;
+    for (const auto& o : g_.outputs) ++reads[o.name];
+    for (const Step& s : plan_.steps) {
+      for (const auto& v : s.inputs) ++reads[v];
+    }
+    for (size_t i = 0; i < g_.nodes.size(); ++i) {
+      if (plan_.step_of_node[i] >= 0) continue;
+      for (const auto& v : g_.nodes[i].inputs) ++reads[v];
+    }
+    for (size_t s = 0; s < plan_.steps.size(); ++s) {
+      for (int d : absorbed_[s]) {
+        if (plan_.step_of_node[static_cast<size_t>(d)] >= 0) continue;
+        if (reads[node(d).outputs[0]] == 0) {
+          plan_.step_of_node[static_cast<size_t>(d)] = static_cast<int>(s);
+        }
+      }
+    }
+  }
+
+  const Graph& g_;
+  bool fuse_;
+  std::set<std::string> graph_outputs_;
+  Plan plan_;
+  std::vector<std::vector<int>> absorbed_;  // per step: DequantizeLinear nodes it bypassed
+};
+
+}  // namespace
+
+Plan plan_model(const Model& model, bool fuse) { return Planner(model.graph(), fuse).run(); }
+
+std::vector<std::string> planned_op_types() {
+  return {"Add",  "AveragePool", "BatchNormalization", "Clip",  "Conv", "ConvTranspose", "DequantizeLinear",
+          "Div",  "Elu",         "Gemm",               "GlobalAveragePool", "GlobalMaxPool", "HardSwish",
+          "LeakyRelu", "MatMul", "MaxPool", "Mul", "QuantizeLinear", "Relu", "Sigmoid", "Sub", "Tanh"};
+}
+
+}  // namespace qwb::fast
