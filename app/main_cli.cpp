@@ -165,6 +165,7 @@ struct EvalArgs {
   int threads = 0;
   bool json = false;
   qwb::Backend backend = qwb::Backend::kFast;
+  std::optional<qwb::Backend> reference_backend;
 };
 
 int cmd_evaluate(const EvalArgs& a) {
@@ -175,6 +176,7 @@ int cmd_evaluate(const EvalArgs& a) {
   c.threads = a.threads;
   c.batch = a.batch;
   c.backend = a.backend;
+  c.reference_backend = a.reference_backend;
   if (!a.mean.empty()) {
     auto v = cli::parse_float_list(a.mean, "--mean");
     if (!v) return fail(v.status());
@@ -260,6 +262,11 @@ int main(int argc, char** argv) {
   evaluate->add_option("--project,-p", ev.project, "Record the run in this project file (*.qwb; created if missing)");
   evaluate->add_flag("--json", ev.json, "Print JSON");
   add_backend_option(evaluate, ev.backend);
+  evaluate->add_option_function<std::string>(
+              "--reference-backend", [&ev](const std::string& s) { ev.reference_backend = qwb::parse_backend(s); },
+              "Backend of the --reference model (default: --backend); e.g. a QDQ model on fast INT8 kernels "
+              "against the same file on the reference kernels (the simulation)")
+      ->check(CLI::IsMember({"fast", "reference"}));
 
   qwb::BenchConfig bc;
   bool bench_json = false;
@@ -272,6 +279,7 @@ int main(int argc, char** argv) {
   bench->add_option("--seed", bc.seed, "Seed of the synthetic inputs")->capture_default_str();
   bench->add_flag("--json", bench_json, "Print JSON: median_ms, p90_ms, min_ms, runs, threads, batch, peak_rss_mb, backend");
   add_backend_option(bench, bc.backend);
+  bench->add_flag("--profile", bc.profile, "Also time every step and print the mean ms per run by step kind");
 
   auto* ops = app.add_subcommand("ops", "List the ops the executor supports");
   auto quant = cli::add_quant_commands(app);
@@ -294,13 +302,20 @@ int main(int argc, char** argv) {
     if (bench_json) {
       std::cout << qwb::to_json(*r).dump(2) << "\n";
     } else {
-      int fast = 0, ref = 0;
+      int fast = 0, ref = 0, folded = 0;
       for (const auto& [op, n] : r->fast_ops) fast += n;
       for (const auto& [op, n] : r->reference_ops) ref += n;
+      for (const auto& [op, n] : r->folded_ops) folded += n;
       std::cout << fmt::format("{}: batch {}, {} threads, {} runs: median {:.3f} ms, p90 {:.3f} ms, min {:.3f} ms; peak RSS {:.1f} MB; "
-                               "{} nodes on fast kernels, {} on reference kernels\n",
+                               "{} nodes on fast kernels, {} on reference kernels, {} folded to constants\n",
                                bc.model, r->batch, r->threads, r->times_ms.size(), r->median_ms, r->p90_ms, r->min_ms,
-                               r->peak_rss_mb, fast, ref);
+                               r->peak_rss_mb, fast, ref, folded);
+      if (bc.profile) {
+        std::vector<std::pair<double, std::string>> rows;
+        for (const auto& [kind, ms] : r->op_ms) rows.emplace_back(ms, kind);
+        std::sort(rows.rbegin(), rows.rend());
+        for (const auto& [ms, kind] : rows) std::cout << fmt::format("  {:9.3f} ms  {}\n", ms, kind);
+      }
     }
     return 0;
   }

@@ -41,12 +41,14 @@ struct SessionOptions {
   Backend backend = Backend::kFast;
 };
 
-// How many nodes of each op type a session runs on fast (oneDNN) and on reference kernels.
+// How many nodes of each op type a session runs on fast (oneDNN) and on reference kernels, for a
+// run without taps.
 // Nodes fused into a fast primitive (a Relu post-op, a DequantizeLinear folded into an INT8
 // Conv) count as fast.
 struct BackendStats {
   std::map<std::string, int> fast;
   std::map<std::string, int> reference;
+  std::map<std::string, int> folded;  // computed once from constants when the session was created
 };
 
 struct TapEvent {
@@ -69,6 +71,9 @@ struct RunOptions {
   std::function<bool(int done, int total)> progress;
   // Replaces initializers by name for this run (fake-quantized weights); same dtype and shape.
   std::shared_ptr<const std::map<std::string, Tensor>> initializers;
+  // Called after each step with its kind ("fast Conv+Add+Relu", "reference Softmax") and its
+  // wall time; for profiling.
+  std::function<void(const std::string& kind, double ms)> profile;
 };
 
 using TensorMap = std::map<std::string, Tensor>;

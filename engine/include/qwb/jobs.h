@@ -93,6 +93,7 @@ struct EvaluateConfig {
   int threads = 0;
   int64_t batch = 64;
   Backend backend = Backend::kFast;
+  std::optional<Backend> reference_backend;  // default: the same as backend
 };
 
 struct EvaluateReport {
@@ -127,6 +128,7 @@ struct BenchConfig {
   int runs = 20, warmup = 3;
   uint64_t seed = 0;
   Backend backend = Backend::kFast;
+  bool profile = false;  // time every step: BenchReport::op_ms
 };
 
 struct BenchReport {
@@ -136,7 +138,9 @@ struct BenchReport {
   int threads = 0;
   std::vector<double> times_ms;
   double median_ms = 0, p90_ms = 0, min_ms = 0, peak_rss_mb = 0;
-  std::map<std::string, int> fast_ops, reference_ops;  // op -> nodes per backend
+  std::map<std::string, int> fast_ops, reference_ops, folded_ops;  // op -> nodes per backend
+  // With profile: mean ms per timed run by step kind ("fast Conv+Relu", "reference Transpose").
+  std::map<std::string, double> op_ms;
 };
 
 Result<BenchReport> run_bench(const BenchConfig& config, ProgressSink& progress);

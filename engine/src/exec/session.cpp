@@ -4,6 +4,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <unordered_map>
 
@@ -21,10 +22,12 @@ struct Program {
     int step = -1;  // >= 0: this fast step of the plan
     std::vector<int> in, out;  // value ids (-1: missing optional)
     int done = 0;              // nodes finished once this item ran (progress)
+    std::string kind;          // for RunOptions::profile
   };
   std::vector<Item> items;
   std::vector<int> consumer_count;  // reads of each value by items
   std::unique_ptr<std::atomic<bool>[]> fell_back;  // per step: last run used the reference kernels
+  bool folded = false;  // skips the session's folded nodes and reads their values
 };
 
 struct Session::Impl {
@@ -40,6 +43,12 @@ struct Session::Impl {
   // fused: for plain runs; observable: no cross-node fusion, used when a tap or fetch must see
   // every value. Both are all-reference for Backend::kReference.
   Program fused, observable;
+  // Constant folding (fast backend, fused program): values computed once at creation from
+  // initializers alone (exporters slice weights, build shapes from Constant nodes, ...).
+  std::map<std::string, Tensor> folded;
+  std::vector<bool> folded_node;
+
+  void fold_constants();
 
   int id_of(const std::string& name) {
     auto [it, inserted] = value_id.emplace(name, static_cast<int>(value_name.size()));
@@ -50,14 +59,19 @@ struct Session::Impl {
   Program build_program(bool fuse) {
     Program p;
     const Graph& g = model->graph();
-    p.plan = backend == Backend::kFast ? fast::plan_model(*model, fuse) : fast::Plan{};
+    const bool fold = fuse && backend == Backend::kFast;
+    p.plan = backend == Backend::kFast ? fast::plan_model(*model, fuse, fold ? &folded : nullptr,
+                                                          fold ? &folded_node : nullptr)
+                                       : fast::Plan{};
     if (p.plan.step_of_node.empty()) p.plan.step_of_node.assign(g.nodes.size(), -1);
     auto ids = [&](const std::vector<std::string>& names) {
       std::vector<int> v;
       for (const auto& n : names) v.push_back(n.empty() ? -1 : value_id.at(n));
       return v;
     };
+    p.folded = fold;
     for (size_t i = 0; i < g.nodes.size(); ++i) {
+      if (fold && folded_node[i]) continue;
       const int s = p.plan.step_of_node[i];
       Program::Item it;
       if (s < 0) {
@@ -72,6 +86,14 @@ struct Session::Impl {
         continue;
       }
       it.done = static_cast<int>(i) + 1;
+      if (it.node >= 0) {
+        it.kind = "reference " + g.nodes[i].op_type;
+      } else {
+        it.kind = "fast ";
+        for (size_t k = 0; k < p.plan.steps[static_cast<size_t>(s)].nodes.size(); ++k) {
+          it.kind += (k ? "+" : "") + g.nodes[static_cast<size_t>(p.plan.steps[static_cast<size_t>(s)].nodes[k])].op_type;
+        }
+      }
       p.items.push_back(std::move(it));
     }
     p.consumer_count.assign(value_name.size(), 0);
@@ -85,6 +107,45 @@ struct Session::Impl {
   // Runs node `ni` on its reference kernel.
   Status run_node(int ni, const std::vector<const Tensor*>& inputs, std::vector<Tensor>& outputs) const;
 };
+
+void Session::Impl::fold_constants() {
+  const Graph& g = model->graph();
+  omp_set_num_threads(threads);
+  Eigen::setNbThreads(threads);
+  size_t bytes = 0;
+  constexpr size_t kMaxFoldedBytes = size_t{256} << 20;  // a ConstantOfShape could be huge
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    // Q/DQ stay: they are the INT8 patterns the fast plan matches. Random ops are not constant.
+    if (!n.domain.empty() || n.op_type == "QuantizeLinear" || n.op_type == "DequantizeLinear" ||
+        n.op_type.rfind("Random", 0) == 0 || n.op_type == "Bernoulli" || n.op_type == "Multinomial") {
+      continue;
+    }
+    std::vector<const Tensor*> ins(n.inputs.size(), nullptr);
+    bool constant = true;
+    for (size_t k = 0; k < n.inputs.size() && constant; ++k) {
+      if (n.inputs[k].empty()) continue;
+      if (auto it = g.initializers.find(n.inputs[k]); it != g.initializers.end()) {
+        ins[k] = &it->second;
+      } else if (auto f = folded.find(n.inputs[k]); f != folded.end()) {
+        ins[k] = &f->second;
+      } else {
+        constant = false;
+      }
+    }
+    if (!constant) continue;
+    std::vector<Tensor> outs;
+    if (!run_node(static_cast<int>(i), ins, outs)) continue;  // the error shows when the node runs
+    size_t add = 0;
+    for (const auto& t : outs) add += t.defined() ? t.nbytes() : 0;
+    if (bytes + add > kMaxFoldedBytes) continue;
+    bytes += add;
+    for (size_t o = 0; o < outs.size(); ++o) {
+      if (!n.outputs[o].empty()) folded[n.outputs[o]] = std::move(outs[o]);
+    }
+    folded_node[i] = true;
+  }
+}
 
 const char* backend_name(Backend b) { return b == Backend::kFast ? "fast" : "reference"; }
 
@@ -116,7 +177,11 @@ BackendStats Session::backend_stats() const {
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const int s = p.plan.step_of_node[i];
     const bool fast = s >= 0 && !p.fell_back[static_cast<size_t>(s)].load();
-    (fast ? st.fast : st.reference)[g.nodes[i].op_type]++;
+    if (p.folded && impl_->folded_node[i]) {
+      st.folded[g.nodes[i].op_type]++;
+    } else {
+      (fast ? st.fast : st.reference)[g.nodes[i].op_type]++;
+    }
   }
   return st;
 }
@@ -162,6 +227,8 @@ Result<Session> Session::create(std::shared_ptr<const Model> model, const Sessio
   im.keep.assign(im.value_name.size(), false);
   for (const auto& o : g.outputs) im.keep[static_cast<size_t>(im.value_id[o.name])] = true;
   for (const auto& [name, t] : g.initializers) im.keep[static_cast<size_t>(im.value_id[name])] = true;
+  im.folded_node.assign(g.nodes.size(), false);
+  if (im.backend == Backend::kFast) im.fold_constants();
   im.fused = im.build_program(true);
   im.observable = im.build_program(false);
   return s;
@@ -230,7 +297,8 @@ Result<TensorMap> Session::run(const TensorMap& inputs, const RunOptions& option
     }
   }
   // A tap or fetch must see every value: run without cross-node fusion then.
-  const Program& prog = options.tap || !options.fetch.empty() ? im.observable : im.fused;
+  // Replaced initializers would invalidate folded values; they come with taps anyway.
+  const Program& prog = options.tap || !options.fetch.empty() || options.initializers ? im.observable : im.fused;
   std::vector<fast::Value> values(im.value_name.size());
   std::vector<int> remaining = prog.consumer_count;
   std::vector<bool> keep = im.keep;
@@ -240,6 +308,12 @@ Result<TensorMap> Session::run(const TensorMap& inputs, const RunOptions& option
     keep[static_cast<size_t>(it->second)] = true;
   }
   for (const auto& [name, t] : g.initializers) values[static_cast<size_t>(im.value_id.at(name))] = fast::Value::of(t);
+  if (prog.folded) {
+    for (const auto& [name, t] : im.folded) {
+      values[static_cast<size_t>(im.value_id.at(name))] = fast::Value::of(t);
+      keep[static_cast<size_t>(im.value_id.at(name))] = true;
+    }
+  }
   if (options.initializers) {
     for (const auto& [name, t] : *options.initializers) {
       auto it = g.initializers.find(name);
@@ -296,6 +370,7 @@ Result<TensorMap> Session::run(const TensorMap& inputs, const RunOptions& option
 
   const int total = static_cast<int>(g.nodes.size());
   for (const Program::Item& item : prog.items) {
+    const auto t0 = options.profile ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     std::vector<fast::Value> produced(item.out.size());
     if (item.node >= 0) {
       const Node& node = g.nodes[static_cast<size_t>(item.node)];
@@ -356,6 +431,11 @@ Result<TensorMap> Session::run(const TensorMap& inputs, const RunOptions& option
       if (v >= 0 && --remaining[static_cast<size_t>(v)] == 0 && !keep[static_cast<size_t>(v)]) {
         values[static_cast<size_t>(v)] = fast::Value();
       }
+    }
+    if (options.profile) {
+      const bool fell = item.step >= 0 && prog.fell_back[static_cast<size_t>(item.step)].load();
+      options.profile(fell ? "reference (fell back) " + item.kind.substr(5) : item.kind,
+                      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     }
     if (options.progress && !options.progress(item.done, total)) return cancelled("run cancelled");
   }

@@ -60,8 +60,12 @@ Result<BenchReport> run_bench(const BenchConfig& c, ProgressSink& progress) {
   const int total = c.warmup + c.runs;
   for (int i = 0; i < total; ++i) {
     if (!progress.report(i, total, i < c.warmup ? "warming up" : "timing")) return cancelled("bench cancelled");
+    RunOptions ro;
+    if (c.profile && i >= c.warmup) {
+      ro.profile = [&r, n = c.runs](const std::string& kind, double ms) { r.op_ms[kind] += ms / n; };
+    }
     const auto t0 = std::chrono::steady_clock::now();
-    auto out = session.run(inputs);
+    auto out = session.run(inputs, ro);
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (!out) return out.status();
     if (i >= c.warmup) r.times_ms.push_back(ms);
@@ -71,6 +75,7 @@ Result<BenchReport> run_bench(const BenchConfig& c, ProgressSink& progress) {
   const BackendStats stats = session.backend_stats();
   r.fast_ops = stats.fast;
   r.reference_ops = stats.reference;
+  r.folded_ops = stats.folded;
   r.backend = c.backend;
   r.median_ms = percentile(r.times_ms, 0.5);
   r.p90_ms = percentile(r.times_ms, 0.9);
@@ -91,7 +96,8 @@ json to_json(const BenchReport& r) {
           {"threads", r.threads},
           {"batch", r.batch},
           {"peak_rss_mb", r.peak_rss_mb},
-          {"backend", {{"name", backend_name(r.backend)}, {"fast", r.fast_ops}, {"reference", r.reference_ops}}}};
+          {"backend", {{"name", backend_name(r.backend)}, {"fast", r.fast_ops}, {"reference", r.reference_ops}, {"folded", r.folded_ops}}},
+          {"profile_ms", r.op_ms}};
 }
 
 }  // namespace qwb

@@ -8,12 +8,12 @@ using json = nlohmann::json;
 
 Result<EvaluateReport> run_evaluate(const EvaluateConfig& c, ProgressSink& progress) {
   EvaluateReport r;
-  auto open = [&](const std::string& path) -> Result<Session> {
+  auto open = [&](const std::string& path, Backend backend) -> Result<Session> {
     auto m = Model::load(path, {.run_checker = true, .measure_shapes = false});
     if (!m) return m.status();
-    return Session::create(std::make_shared<const Model>(std::move(*m)), {.threads = c.threads, .backend = c.backend});
+    return Session::create(std::make_shared<const Model>(std::move(*m)), {.threads = c.threads, .backend = backend});
   };
-  QWB_ASSIGN_OR_RETURN(Session session, open(c.model));
+  QWB_ASSIGN_OR_RETURN(Session session, open(c.model, c.backend));
   QWB_ASSIGN_OR_RETURN(r.model_sha256, sha256_file(c.model));
   r.threads = session.threads();
   QWB_ASSIGN_OR_RETURN(Dataset data, load_for_model(session.model(), c.data));
@@ -25,7 +25,7 @@ Result<EvaluateReport> run_evaluate(const EvaluateConfig& c, ProgressSink& progr
     return r;
   }
   if (!data.has_labels()) return invalid_argument("dataset '" + c.data.spec + "' has no labels; evaluate needs labels");
-  QWB_ASSIGN_OR_RETURN(Session ref, open(c.reference));
+  QWB_ASSIGN_OR_RETURN(Session ref, open(c.reference, c.reference_backend.value_or(c.backend)));
   // Reference first (e.g. the FP32 model), candidate = this model (e.g. its QDQ export).
   QWB_ASSIGN_OR_RETURN(Comparison cmp, compare(ref, {}, session, {}, data, eo, progress));
   r.result = cmp.candidate;
@@ -35,7 +35,8 @@ Result<EvaluateReport> run_evaluate(const EvaluateConfig& c, ProgressSink& progr
 
 json to_json(const EvaluateConfig& c) {
   return {{"model", c.model}, {"reference", c.reference}, {"data", to_json(c.data)}, {"threads", c.threads}, {"batch", c.batch},
-          {"backend", backend_name(c.backend)}};
+          {"backend", backend_name(c.backend)},
+          {"reference_backend", backend_name(c.reference_backend.value_or(c.backend))}};
 }
 
 Result<EvaluateConfig> evaluate_config_from_json(const json& j) {
@@ -50,6 +51,11 @@ Result<EvaluateConfig> evaluate_config_from_json(const json& j) {
     auto b = parse_backend(backend);
     if (!b) return invalid_argument("evaluate config: unknown backend '" + backend + "' (fast or reference)");
     c.backend = *b;
+    if (j.contains("reference_backend")) {
+      auto rb = parse_backend(j.at("reference_backend").get<std::string>());
+      if (!rb) return invalid_argument("evaluate config: unknown reference_backend (fast or reference)");
+      c.reference_backend = *rb;
+    }
     return c;
   } catch (const json::exception& e) {
     return invalid_argument(std::string("stored evaluate config is incomplete or malformed: ") + e.what());

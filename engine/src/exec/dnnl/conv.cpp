@@ -5,6 +5,7 @@
 
 #include "exec/dnnl/fast.h"
 #include "exec/kernels/nn/spatial.h"
+#include "qwb/version.h"
 
 namespace qwb::fast {
 namespace {
@@ -73,13 +74,20 @@ class ConvOp final : public FastOp {
 
     auto prim = prims_.get({md_of(xv), plain_md(w.shape(), w.dtype())}, [&]() -> std::shared_ptr<Prim> {
       try {
-        return create(xs, w.shape(), b != nullptr, geo);
+        return create(xs, w.shape(), b != nullptr, geo, md_of(xv));
       } catch (const dnnl::error&) {
         return nullptr;
       }
     });
     if (!prim) return false;
-    dnnl::memory src = as_md(xv, prim->pd.src_desc(), ctx.stream);
+    dnnl::memory src;
+    if (prim->shift) {
+      src = dnnl::memory(prim->pd.src_desc(), cpu_engine());
+      dnnl::memory x = xv.mem ? xv.mem : wrap(xv.plain);
+      prim->shift.execute(ctx.stream, x, src);
+    } else {
+      src = as_md(xv, prim->pd.src_desc(), ctx.stream);
+    }
     auto [wmem, bmem] = prepare(w, b, prim->pd, ctx.stream);
     dnnl::memory dst(prim->pd.dst_desc(), cpu_engine());
     if (sumv) {
@@ -98,10 +106,17 @@ class ConvOp final : public FastOp {
   struct Prim {
     dnnl::convolution_forward::primitive_desc pd;
     dnnl::convolution_forward prim;
+    dnnl::reorder shift;  // int8 activations to uint8 (+128), see shift_s8()
   };
 
-  std::shared_ptr<Prim> create(const Shape& xs, const Shape& ws, bool has_bias, const Geometry& geo) const {
-    const dt src_t = f_.int8 ? to_dnnl(f_.qin.dtype) : dt::f32;
+  // Without VNNI, oneDNN's s8 x s8 convolutions halve the weights to avoid int16 saturation
+  // (rounding odd weights); uint8 activations need no such trick, so int8 ones are shifted by
+  // 128 into uint8 with the zero point moved along.
+  bool shift_s8() const { return f_.int8 && f_.qin.dtype == DType::kInt8 && !cpu_has_vnni(); }
+
+  std::shared_ptr<Prim> create(const Shape& xs, const Shape& ws, bool has_bias, const Geometry& geo,
+                               const md_t& x_md) const {
+    const dt src_t = shift_s8() ? dt::u8 : f_.int8 ? to_dnnl(f_.qin.dtype) : dt::f32;
     const dt wei_t = f_.int8 ? dt::s8 : dt::f32;
     const dt dst_t = f_.has_qout ? to_dnnl(f_.qout.dtype) : dt::f32;
     dims wd = to_dims(ws);
@@ -122,7 +137,8 @@ class ConvOp final : public FastOp {
       std::vector<float> scales;
       for (float sw : f_.w_scale) scales.push_back(f_.qin.scale * sw * out_unit);
       attr.set_output_scales(scales.size() > 1 ? 2 : 0, scales);
-      if (f_.qin.zero_point != 0) attr.set_zero_points(DNNL_ARG_SRC, 0, {f_.qin.zero_point});
+      const int32_t zx = f_.qin.zero_point + (shift_s8() ? 128 : 0);
+      if (zx != 0) attr.set_zero_points(DNNL_ARG_SRC, 0, {zx});
       if (f_.has_qout && f_.qout.zero_point != 0) attr.set_zero_points(DNNL_ARG_DST, 0, {f_.qout.zero_point});
     }
     using cf = dnnl::convolution_forward;
@@ -134,6 +150,11 @@ class ConvOp final : public FastOp {
     auto p = std::make_shared<Prim>();
     p->pd = pd;
     p->prim = cf(pd);
+    if (shift_s8()) {
+      dnnl::primitive_attr sa;
+      sa.set_zero_points(DNNL_ARG_DST, 0, {128});
+      p->shift = dnnl::reorder(dnnl::reorder::primitive_desc(cpu_engine(), x_md, cpu_engine(), pd.src_desc(), sa));
+    }
     return p;
   }
 
@@ -144,7 +165,9 @@ class ConvOp final : public FastOp {
                                                 const dnnl::convolution_forward::primitive_desc& pd,
                                                 dnnl::stream& s) const {
     std::lock_guard<std::mutex> lock(wmu_);
-    if (!weights_ || weights_->source_w.raw() != w.raw() || (b ? b->raw() : nullptr) != weights_->source_b.raw()) {
+    const bool cacheable = is_planned_constant(f_.cache, 1, &w) && is_planned_constant(f_.cache, 2, b);
+    if (!cacheable || !weights_ || weights_->source_w.raw() != w.raw() ||
+        (b ? b->raw() : nullptr) != weights_->source_b.raw()) {
       weights_ = std::make_shared<PreparedWeights>();
       weights_->source_w = w;
       if (b) weights_->source_b = *b;

@@ -16,6 +16,7 @@
 //   for (auto& step : plan.steps) step.op->run(ctx, inputs, outputs);   // Result<bool>: handled?
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <oneapi/dnnl/dnnl.hpp>
@@ -123,7 +124,9 @@ struct Plan {
 };
 
 // fuse=false: one step per node and no cross-node fusion (every value stays observable for taps).
-Plan plan_model(const Model& model, bool fuse);
+// `folded`: values the session computed from constants (their nodes, `folded_node`, are skipped).
+Plan plan_model(const Model& model, bool fuse, const std::map<std::string, Tensor>* folded = nullptr,
+                const std::vector<bool>* folded_node = nullptr);
 
 // Ops some fast step may take, for fast_ops().
 std::vector<std::string> planned_op_types();
@@ -140,6 +143,10 @@ struct ConvFusion {
   bool bias_int32 = false;     // bias is DequantizeLinear(int32, sx * sw) input
   bool has_qout = false;
   QuantOut qout;
+  // Per step input: the constant tensor it is at plan time (undefined otherwise). Prepared
+  // weights are cached only while a run passes exactly these tensors: a graph input or an
+  // overridden initializer may change in place between runs.
+  std::vector<Tensor> cache;
 };
 // Step inputs: X, W, [B], [sum operand]. X is uint8/int8 when int8.
 std::unique_ptr<FastOp> make_conv(const Node& conv, ConvFusion f);
@@ -154,6 +161,7 @@ struct MatMulFusion {
   bool bias_int32 = false;
   bool has_qout = false;
   QuantOut qout;
+  std::vector<Tensor> cache;  // as in ConvFusion
 };
 std::unique_ptr<FastOp> make_gemm(const Node& node, MatMulFusion f);
 std::unique_ptr<FastOp> make_matmul(const Node& node, MatMulFusion f);
@@ -161,6 +169,10 @@ std::unique_ptr<FastOp> make_pool(const Node& node);
 std::unique_ptr<FastOp> make_eltwise(const Node& node, std::vector<Eltwise> chain);
 std::unique_ptr<FastOp> make_binary(const Node& node);
 std::unique_ptr<FastOp> make_batchnorm(const Node& node, const Graph& g);
+std::unique_ptr<FastOp> make_softmax(const Node& node);
+// LayerNormalization over the last axis; step inputs X, Scale, B ("" for none).
+std::unique_ptr<FastOp> make_layer_norm(const Node& node);
+std::unique_ptr<FastOp> make_transpose(const Node& node);
 // QuantizeLinear / DequantizeLinear with per-tensor constant scale and zero point.
 std::unique_ptr<FastOp> make_quant_reorder(const Node& node, const Graph& g);
 
@@ -184,8 +196,14 @@ class ShapeCache {
   mutable std::vector<std::pair<std::vector<md_t>, std::shared_ptr<Entry>>> entries_;
 };
 
-// Weights prepared (folded, reordered) for one source tensor; re-prepared when a run supplies a
-// different tensor (overridden initializers in simulation, weights given as graph inputs).
+// Whether input i of a run is the constant tensor the plan saw (`cache`, see ConvFusion).
+inline bool is_planned_constant(const std::vector<Tensor>& cache, size_t i, const Tensor* t) {
+  if (!t) return true;
+  return i < cache.size() && cache[i].defined() && cache[i].raw() == t->raw();
+}
+
+// Weights prepared (folded, reordered) for one source tensor: cached for the planned constants,
+// prepared afresh on every run otherwise (overridden initializers, weights as graph inputs).
 struct PreparedWeights {
   Tensor source_w, source_b;  // keep the sources alive: their addresses identify them
   std::vector<std::pair<md_t, dnnl::memory>> by_md;

@@ -30,7 +30,7 @@ class MatMulOp final : public FastOp {
   Result<bool> run(RunCtx& ctx, const std::vector<Value*>& in, std::vector<Value>& out) const override {
     const DType want_a = f_.int8 ? f_.qin.dtype : DType::kFloat32;
     const DType want_b = f_.int8 ? DType::kInt8 : DType::kFloat32;
-    if (in[0]->dtype != want_a || !in[1] || in[1]->dtype != want_b || trans_a_) return false;
+    if (in[0]->dtype != want_a || !in[1] || in[1]->dtype != want_b || trans_a_ || alpha_ == 0.0f) return false;
     const Tensor& a = to_plain(*in[0], ctx.stream);
     const Tensor& b = to_plain(*in[1], ctx.stream);
     const Tensor* c = in[2] ? &to_plain(*in[2], ctx.stream) : nullptr;
@@ -73,12 +73,18 @@ class MatMulOp final : public FastOp {
       if (c->numel() != n && c->numel() != 1) return false;
       if (c->dtype() != (f_.bias_int32 ? DType::kInt32 : DType::kFloat32)) return false;
       bias.resize(static_cast<size_t>(n));
-      const float scale = gemm_ ? beta_ : 1.0f;
+      // oneDNN adds the bias before the output scale (alpha, and for INT8 also s_x * s_w), so it
+      // is passed divided by that scale; an int32 bias already is in s_x * s_w units.
+      const float beta = gemm_ ? beta_ : 1.0f;
       for (int64_t j = 0; j < n; ++j) {
         const int64_t src = c->numel() == 1 ? 0 : j;
-        float v = f_.bias_int32 ? static_cast<float>(c->data<int32_t>()[src]) : c->data<float>()[src] * scale;
-        // oneDNN adds an INT8 primitive's bias before the output scale, in accumulator units.
-        if (f_.int8 && !f_.bias_int32) v /= f_.qin.scale * f_.w_scale[f_.w_scale.size() > 1 ? j : 0];
+        float v = beta / alpha_;
+        if (f_.bias_int32) {
+          v *= static_cast<float>(c->data<int32_t>()[src]);
+        } else {
+          v *= c->data<float>()[src];
+          if (f_.int8) v /= f_.qin.scale * f_.w_scale[f_.w_scale.size() > 1 ? j : 0];
+        }
         bias[static_cast<size_t>(j)] = v;
       }
     }
@@ -145,7 +151,7 @@ class MatMulOp final : public FastOp {
 
   dnnl::memory prepare(const Tensor& b, const md_t& plain, const md_t& want, dnnl::stream& s) const {
     std::lock_guard<std::mutex> lock(wmu_);
-    if (!weights_ || weights_->source_w.raw() != b.raw()) {
+    if (!is_planned_constant(f_.cache, 1, &b) || !weights_ || weights_->source_w.raw() != b.raw()) {
       weights_ = std::make_shared<PreparedWeights>();
       weights_->source_w = b;
     }

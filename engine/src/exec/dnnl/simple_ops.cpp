@@ -314,6 +314,155 @@ class QuantReorderOp final : public FastOp {
   ShapeCache<dnnl::reorder> prims_;
 };
 
+// Softmax over one axis (opset >= 13; earlier opsets only when the axis is the last one, where
+// the flattened-2D definition is the same).
+class SoftmaxOp final : public FastOp {
+ public:
+  SoftmaxOp(int64_t axis, bool last_only) : axis_(axis), last_only_(last_only) {}
+
+  Result<bool> run(RunCtx& ctx, const std::vector<Value*>& in, std::vector<Value>& out) const override {
+    Value& x = *in[0];
+    const int64_t r = static_cast<int64_t>(x.shape.size());
+    const int64_t axis = axis_ < 0 ? axis_ + r : axis_;
+    if (x.dtype != DType::kFloat32 || r == 0 || axis < 0 || axis >= r || (last_only_ && axis != r - 1)) return false;
+    for (int64_t d : x.shape) {
+      if (d <= 0) return false;
+    }
+    const md_t md = plain_md(x.shape, DType::kFloat32);
+    auto prim = prims_.get({md}, [&]() -> std::shared_ptr<dnnl::softmax_forward> {
+      try {
+        dnnl::softmax_forward::desc d(dnnl::prop_kind::forward_inference, md, static_cast<int>(axis));
+        return std::make_shared<dnnl::softmax_forward>(dnnl::softmax_forward::primitive_desc(d, cpu_engine()));
+      } catch (const dnnl::error&) {
+        return nullptr;
+      }
+    });
+    if (!prim) return false;
+    Tensor y(DType::kFloat32, x.shape);
+    dnnl::memory src = as_md(x, md, ctx.stream), dst = wrap(y);
+    prim->execute(ctx.stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}});
+    out[0] = Value::of(std::move(y));
+    return true;
+  }
+
+ private:
+  int64_t axis_;
+  bool last_only_;
+  ShapeCache<dnnl::softmax_forward> prims_;
+};
+
+// LayerNormalization over the last axis with scale (and optional bias); only output Y.
+class LayerNormOp final : public FastOp {
+ public:
+  explicit LayerNormOp(float eps) : eps_(eps) {}
+
+  Result<bool> run(RunCtx& ctx, const std::vector<Value*>& in, std::vector<Value>& out) const override {
+    Value& x = *in[0];
+    if (x.dtype != DType::kFloat32 || x.shape.size() < 2 || x.shape.size() > 5 || !in[1]) return false;
+    const int64_t c = x.shape.back();
+    const Tensor& scale = to_plain(*in[1], ctx.stream);
+    const Tensor* bias = in[2] ? &to_plain(*in[2], ctx.stream) : nullptr;
+    if (scale.dtype() != DType::kFloat32 || scale.numel() != c || (bias && (bias->dtype() != DType::kFloat32 || bias->numel() != c))) {
+      return false;
+    }
+    const md_t md = plain_md(x.shape, DType::kFloat32);
+    auto prim = prims_.get({md}, [&]() -> std::shared_ptr<Prim> {
+      try {
+        using ln = dnnl::layer_normalization_forward;
+        const auto flags = dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift;
+        ln::desc d(dnnl::prop_kind::forward_inference, md, eps_, flags);
+        auto p = std::make_shared<Prim>();
+        p->pd = ln::primitive_desc(d, cpu_engine());
+        p->prim = ln(p->pd);
+        return p;
+      } catch (const dnnl::error&) {
+        return nullptr;
+      }
+    });
+    if (!prim) return false;
+    std::vector<float> zeros;
+    if (!bias) zeros.assign(static_cast<size_t>(c), 0.0f);
+    const md_t c_md({c}, dt::f32, tag::a);
+    Tensor y(DType::kFloat32, x.shape);
+    dnnl::memory mean(prim->pd.mean_desc(), cpu_engine()), var(prim->pd.variance_desc(), cpu_engine());
+    prim->prim.execute(ctx.stream,
+                       {{DNNL_ARG_SRC, as_md(x, md, ctx.stream)},
+                        {DNNL_ARG_DST, wrap(y)},
+                        {DNNL_ARG_SCALE, dnnl::memory(c_md, cpu_engine(), const_cast<void*>(scale.raw()))},
+                        {DNNL_ARG_SHIFT, dnnl::memory(c_md, cpu_engine(), bias ? const_cast<void*>(bias->raw())
+                                                                                : static_cast<void*>(zeros.data()))},
+                        {DNNL_ARG_MEAN, mean},
+                        {DNNL_ARG_VARIANCE, var}});
+    out[0] = Value::of(std::move(y));
+    return true;
+  }
+
+ private:
+  struct Prim {
+    dnnl::layer_normalization_forward::primitive_desc pd;
+    dnnl::layer_normalization_forward prim;
+  };
+  float eps_;
+  ShapeCache<Prim> prims_;
+};
+
+// Transpose as a reorder from the input viewed with permuted axes into a plain output.
+class TransposeOp final : public FastOp {
+ public:
+  explicit TransposeOp(std::vector<int64_t> perm) : perm_(std::move(perm)) {}
+
+  Result<bool> run(RunCtx& ctx, const std::vector<Value*>& in, std::vector<Value>& out) const override {
+    Value& x = *in[0];
+    const size_t r = x.shape.size();
+    if (to_dnnl(x.dtype) == dt::undef || r < 2 || r > 6) return false;
+    std::vector<int64_t> perm = perm_;
+    if (perm.empty()) {
+      for (size_t i = 0; i < r; ++i) perm.push_back(static_cast<int64_t>(r - 1 - i));
+    }
+    if (perm.size() != r) return false;
+    // oneDNN's permutation maps input axis i to output position p[i]: the inverse of ONNX's perm.
+    std::vector<int> p(r, -1);
+    Shape os(r);
+    for (size_t i = 0; i < r; ++i) {
+      const int64_t a = perm[i];
+      if (a < 0 || a >= static_cast<int64_t>(r) || p[static_cast<size_t>(a)] >= 0) return false;
+      p[static_cast<size_t>(a)] = static_cast<int>(i);
+      os[i] = x.shape[static_cast<size_t>(a)];
+    }
+    for (int64_t d : os) {
+      if (d <= 0) return false;
+    }
+    const md_t src_md = md_of(x);
+    auto prim = prims_.get({src_md}, [&]() -> std::shared_ptr<Prim> {
+      try {
+        auto e = std::make_shared<Prim>();
+        e->view = src_md.permute_axes(p);
+        e->prim = dnnl::reorder(dnnl::reorder::primitive_desc(cpu_engine(), e->view, cpu_engine(),
+                                                              plain_md(os, x.dtype)));
+        return e;
+      } catch (const dnnl::error&) {
+        return nullptr;
+      }
+    });
+    if (!prim) return false;
+    dnnl::memory src = x.mem ? x.mem : wrap(x.plain);
+    Tensor y(x.dtype, os);
+    dnnl::memory view(prim->view, cpu_engine(), src.get_data_handle());
+    dnnl::memory dst = wrap(y);
+    prim->prim.execute(ctx.stream, view, dst);
+    out[0] = Value::of(std::move(y));
+    return true;
+  }
+
+ private:
+  struct Prim {
+    md_t view;
+    dnnl::reorder prim;
+  };
+  std::vector<int64_t> perm_;
+  ShapeCache<Prim> prims_;
+};
+
 const Tensor* constant(const Graph& g, const Node& n, size_t i) {
   if (i >= n.inputs.size() || n.inputs[i].empty()) return nullptr;
   auto it = g.initializers.find(n.inputs[i]);
@@ -373,6 +522,25 @@ std::unique_ptr<FastOp> make_batchnorm(const Node& node, const Graph& g) {
   if (bias->numel() != c || mean->numel() != c || var->numel() != c) return nullptr;
   return std::make_unique<BatchNormOp>(floats(*mean), floats(*var), floats(*scale), floats(*bias),
                                        node.attrs.get_float("epsilon", 1e-5f));
+}
+
+std::unique_ptr<FastOp> make_softmax(const Node& node) {
+  if (node.op_type != "Softmax") return nullptr;
+  const bool v13 = node.opset >= 13;
+  return std::make_unique<SoftmaxOp>(node.attrs.get_int("axis", v13 ? -1 : 1), !v13);
+}
+
+std::unique_ptr<FastOp> make_layer_norm(const Node& node) {
+  const int64_t axis = node.attrs.get_int("axis", -1);
+  if (axis != -1 || node.attrs.get_int("stash_type", 1) != 1) return nullptr;
+  for (size_t i = 1; i < node.outputs.size(); ++i) {
+    if (!node.outputs[i].empty()) return nullptr;  // Mean / InvStdDev outputs
+  }
+  return std::make_unique<LayerNormOp>(node.attrs.get_float("epsilon", 1e-5f));
+}
+
+std::unique_ptr<FastOp> make_transpose(const Node& node) {
+  return std::make_unique<TransposeOp>(node.attrs.get_ints("perm"));
 }
 
 std::unique_ptr<FastOp> make_quant_reorder(const Node& node, const Graph& g) {
