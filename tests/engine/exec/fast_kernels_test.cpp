@@ -13,8 +13,12 @@
 // MatMul + bias + GELU, pooling, broadcasting binaries, INT8 QDQ Conv/Gemm/MatMul, run-time
 // fallbacks and taps.
 //
-// Cases that hit a known engine bug still run and are checked; their failures end the test with
-// GTEST_SKIP("known bug: ...") instead (see KnownBug), so the test passes once the bug is fixed.
+// Bugs of the first fast backend (9ca537a) these tests catch, fixed in 9c91fd4: INT8 patterns
+// never fused (activation DequantizeLinear planned first: the Int8* fusion checks), Gemm alpha
+// scaling the bias (GemmAlphaScalesOnlyTheProduct), s8 activations on AVX2 without VNNI
+// (Int8ConvWithInt8ActivationsIsExact), weights cached by buffer address
+// (ConvWeightsModifiedInPlaceBetweenRuns), and Conv -> Add(broadcast input) sending the Conv to
+// the reference kernel (ConvThenBroadcastBinaryMatchesReference).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -243,8 +247,8 @@ double rel_l2(const Tensor& got, const Tensor& want) {
   return std::sqrt(num) / std::max(std::sqrt(den), 1e-30);
 }
 
-// Why the fast outputs are not within `tol` (normalised L2) of the reference ones; "" when they are.
-std::string mismatch(const Runs& r, double tol = kTol) {
+// Every output of the reference run within `tol` (normalised L2) in the fast run.
+bool expect_close(const Runs& r, double tol = kTol) {
   std::ostringstream o;
   for (const auto& [name, want] : r.ref) {
     auto it = r.fast.find(name);
@@ -259,29 +263,9 @@ std::string mismatch(const Runs& r, double tol = kTol) {
         << dtype_name(want.dtype()) << " " << shape_str(want.shape()) << "). ";
     }
   }
-  return o.str();
+  if (!o.str().empty()) ADD_FAILURE() << o.str();
+  return o.str().empty();
 }
-
-bool expect_close(const Runs& r, double tol = kTol) {
-  const std::string m = mismatch(r, tol);
-  if (!m.empty()) ADD_FAILURE() << m;
-  return m.empty();
-}
-
-// Cases that hit a known engine bug. They run and are checked like the others, but what goes
-// wrong is collected here and the test ends with GTEST_SKIP naming the bug, so it reports the
-// bug while it exists and passes by itself once the engine is fixed.
-struct KnownBug {
-  explicit KnownBug(std::string b) : bug(std::move(b)) {}
-  std::string bug;
-  std::vector<std::string> hits;
-  void hit(const std::string& c, const std::string& what) { hits.push_back(c + " -> " + what); }
-  std::string report() const {
-    std::string s = "known bug: " + bug + "; " + std::to_string(hits.size()) + " case(s):";
-    for (const auto& h : hits) s += "\n  " + h;
-    return s;
-  }
-};
 
 // ---------------------------------------------------------------- Conv geometry
 
@@ -670,9 +654,6 @@ TEST(FastKernels, ConvTransposeMatchesReference) {
 TEST(FastKernels, GemmMatchesReference) {
   constexpr int kCases = 60;
   int fast_cases = 0;
-  KnownBug alpha_bias{"fast Gemm with alpha != 1 and a bias C computes alpha * (A*B + beta*C) instead of "
-                      "alpha * A*B + beta*C (MatMulOp puts alpha in oneDNN's output scale, which oneDNN "
-                      "applies after adding the bias)"};
   for (int i = 0; i < kCases; ++i) {
     std::mt19937 r(kSeed + 3000 + i);
     const int64_t m = ri(r, 1, 40), k = ri(r, 1, 70), n = ri(r, 1, 50);
@@ -709,18 +690,14 @@ TEST(FastKernels, GemmMatchesReference) {
     net.output("y", 2);
     auto runs = run_both(net.m, inputs);
     if (!runs) continue;
-    if (alpha != 1.0f && c_kind > 0) {
-      if (auto m = mismatch(*runs); !m.empty()) alpha_bias.hit(d.str(), m);
-    } else {
-      expect_close(*runs);
-    }
+    expect_close(*runs);
     fast_cases += count(runs->stats.fast, "Gemm");
   }
   EXPECT_EQ(fast_cases, kCases);
-  if (!alpha_bias.hits.empty()) GTEST_SKIP() << alpha_bias.report();
 }
 
-// The smallest case of the Gemm alpha bug above: 1x1 matrices, y = 0.5 * 2 * 3 + 1 * 4 = 7.
+// alpha scales A*B only: 1x1 matrices, y = 0.5 * 2 * 3 + 1 * 4 = 7. (The first fast Gemm put alpha
+// in oneDNN's output scale, which also scales the bias: 0.5 * (2 * 3 + 4) = 5.)
 TEST(FastKernels, GemmAlphaScalesOnlyTheProduct) {
   Net net;
   net.input("a", DType::kFloat32, {1, 1});
@@ -732,11 +709,7 @@ TEST(FastKernels, GemmAlphaScalesOnlyTheProduct) {
   ASSERT_TRUE(runs);
   ASSERT_EQ(runs->ref.at("y").data<float>()[0], 7.0f);
   EXPECT_EQ(count(runs->stats.fast, "Gemm"), 1) << stats_str(runs->stats);
-  const float got = runs->fast.at("y").data<float>()[0];
-  if (got != 7.0f) {
-    GTEST_SKIP() << "known bug: Gemm(alpha=0.5, beta=1) of A=[[2]], B=[[3]], C=[4] gives " << got
-                 << " on the fast backend, 7 on the reference (0.5 * (2*3 + 4) = 5: alpha also scales C)";
-  }
+  EXPECT_EQ(runs->fast.at("y").data<float>()[0], 7.0f);
 }
 
 TEST(FastKernels, MatMulMatchesReference) {
@@ -1003,9 +976,6 @@ TEST(FastKernels, BroadcastingBinaryMatchesReference) {
 // Conv (blocked output layout) -> Mul/Add/Sub/Div by a [N,C,1,1]-like second operand -> ...
 TEST(FastKernels, ConvThenBroadcastBinaryMatchesReference) {
   constexpr int kCases = 32;
-  KnownBug sum_bug{"Conv -> Add(y, s) with s a non-constant operand of another shape (e.g. [N,M,1,1]): the "
-                   "planner fuses the Add as a sum post-op without knowing s's shape, the fused step rejects "
-                   "it at run time and the Conv itself runs on the reference kernel (results are right)"};
   for (int i = 0; i < kCases; ++i) {
     std::mt19937 r(kSeed + 9000 + i);
     const int64_t n = ri(r, 1, 3), c = pick<int64_t>(r, {3, 8, 16}), m = pick<int64_t>(r, {8, 16, 24, 32});
@@ -1053,12 +1023,11 @@ TEST(FastKernels, ConvThenBroadcastBinaryMatchesReference) {
     auto runs = run_both(net.m, inputs);
     if (!runs) continue;
     expect_close(*runs);
-    if (total(runs->stats.reference) != 0) {
-      if (op == "Add" && scale_kind < 2) sum_bug.hit(d.str(), stats_str(runs->stats));
-      else ADD_FAILURE() << "not all on the fast kernels: " << stats_str(runs->stats);
-    }
+    // Conv -> Add(y, s) with s an input of another shape: the Add must not become a sum post-op
+    // the Conv step then rejects at run time (the first fast backend ran such Convs on the
+    // reference kernel).
+    EXPECT_EQ(total(runs->stats.reference), 0) << stats_str(runs->stats);
   }
-  if (!sum_bug.hits.empty()) GTEST_SKIP() << sum_bug.report();
 }
 
 // ================================================================ 7. INT8 (QDQ)
@@ -1207,10 +1176,6 @@ QSpec random_qspec(std::mt19937& r, const std::string& op) {
 void run_int8_cases(const std::string& op, int cases, uint32_t seed_base) {
   int fast_cases = 0;
   std::vector<std::string> not_fused;
-  KnownBug s8_conv{"INT8 Conv with int8 (s8) activations is off by up to a few % on AVX2 without VNNI: oneDNN's "
-                   "s8s8 convolution pre-scales the weights by 0.5 (rounding odd weights) and scales the "
-                   "result back by 2; uint8 activations, MatMul and Gemm are exact (see "
-                   "Int8ConvWithInt8ActivationsIsExact)"};
   for (int i = 0; i < cases; ++i) {
     std::mt19937 r(seed_base + i);
     const QSpec q = random_qspec(r, op);
@@ -1265,10 +1230,7 @@ void run_int8_cases(const std::string& op, int cases, uint32_t seed_base) {
     if (sy > 0 && differ > std::max<int64_t>(1, ref.numel() / 100)) {
       bad << differ << " of " << ref.numel() << " re-quantized elements differ by one unit. ";
     }
-    if (!bad.str().empty()) {
-      if (op == "Conv" && q.xq == DType::kInt8) s8_conv.hit(desc, bad.str());
-      else ADD_FAILURE() << bad.str();
-    }
+    if (!bad.str().empty()) ADD_FAILURE() << bad.str();
     // The INT8 primitive must have run: the op and the activation / weight DequantizeLinear nodes
     // count as fast, nothing runs on the reference kernels, and the op's step reads around the
     // DequantizeLinear nodes (and writes the trailing QuantizeLinear's output).
@@ -1283,18 +1245,16 @@ void run_int8_cases(const std::string& op, int cases, uint32_t seed_base) {
   std::string list;
   for (const auto& f : not_fused) list += "\n  " + f;
   EXPECT_EQ(fast_cases, cases) << "INT8 " << op << " cases not (fully) on the fast INT8 path:" << list;
-  if (!s8_conv.hits.empty()) GTEST_SKIP() << s8_conv.report();
 }
 
-TEST(FastKernels, Int8ConvMatchesReference) { run_int8_cases("Conv", 60, kSeed + 10000); }
-TEST(FastKernels, Int8GemmMatchesReference) { run_int8_cases("Gemm", 30, kSeed + 11000); }
-TEST(FastKernels, Int8MatMulMatchesReference) { run_int8_cases("MatMul", 30, kSeed + 12000); }
+TEST(FastKernels, Int8ConvMatchesReference) { run_int8_cases("Conv", 100, kSeed + 10000); }
+TEST(FastKernels, Int8GemmMatchesReference) { run_int8_cases("Gemm", 40, kSeed + 11000); }
+TEST(FastKernels, Int8MatMulMatchesReference) { run_int8_cases("MatMul", 40, kSeed + 12000); }
 
-// The smallest case of the s8 activation bug: x = 1 quantized to int8 (scale 1, zero point 0),
-// one 1x1 weight w (int8, scale 1): y = w exactly. With w = 3 the fast Conv gives 4, with w = 1
-// it gives 0 (0.5 * w rounded half to even, times 2). uint8 activations are exact.
+// x = 1 quantized to int8 or uint8 (scale 1, zero point 0), one 1x1 weight w (int8, scale 1):
+// y = w exactly. On AVX2 without VNNI oneDNN's s8s8 convolution pre-scales the weights by 0.5;
+// the first fast backend fed it int8 activations and got 4 for w = 3 and 0 for w = 1.
 TEST(FastKernels, Int8ConvWithInt8ActivationsIsExact) {
-  std::vector<std::string> wrong;
   for (DType xt : {DType::kUInt8, DType::kInt8}) {
     for (int w_val : {1, 3, -5, 63}) {
       Net net;
@@ -1315,20 +1275,9 @@ TEST(FastKernels, Int8ConvWithInt8ActivationsIsExact) {
       ASSERT_TRUE(runs);
       EXPECT_TRUE(fused_with(*runs->model, "Conv_y", {"DequantizeLinear_xd", "DequantizeLinear_wd"}));
       ASSERT_EQ(runs->ref.at("y").data<float>()[0], static_cast<float>(w_val));
-      const float got = runs->fast.at("y").data<float>()[0];
-      if (got == static_cast<float>(w_val)) continue;
-      const std::string c = std::string(dtype_name(xt)) + " x = 1, w = " + std::to_string(w_val) + ": fast " +
-                            std::to_string(got);
-      if (xt == DType::kInt8) wrong.push_back(c);
-      else ADD_FAILURE() << c;
+      EXPECT_EQ(runs->fast.at("y").data<float>()[0], static_cast<float>(w_val))
+          << dtype_name(xt) << " activations, w = " << w_val;
     }
-  }
-  if (!wrong.empty()) {
-    std::string list;
-    for (const auto& c : wrong) list += "\n  " + c;
-    GTEST_SKIP() << "known bug: INT8 Conv with int8 activations rounds the weights to even values (oneDNN's s8s8 "
-                    "weight scale 0.5 on AVX2 without VNNI); fix: feed the primitive uint8 (x + 128, zero point + "
-                    "128):" << list;
   }
 }
 
@@ -1440,13 +1389,16 @@ TEST(FastKernels, ConvWeightsFollowEveryRun) {
 }
 
 // The caller fills the same weights tensor in place between runs (one buffer reused, as a
-// simulation loop would): the fast Conv must not keep the weights it prepared from the first run.
+// simulation loop would), as a graph input and as an initializer override: the fast Conv must not
+// keep weights it prepared in an earlier run (the first fast backend cached them by address).
 TEST(FastKernels, ConvWeightsModifiedInPlaceBetweenRuns) {
   std::mt19937 r(kSeed + 13004);
   Net net;
   net.input("x", DType::kFloat32, {1, 8, 6, 6});
   net.input("w", DType::kFloat32, {16, 8, 3, 3});
-  attr_ints(net.node("Conv", {"x", "w"}, {"y"}), "pads", {1, 1, 1, 1});
+  net.init("w2", rand_float(r, {8, 16, 3, 3}));
+  attr_ints(net.node("Conv", {"x", "w"}, {"y1"}), "pads", {1, 1, 1, 1});
+  attr_ints(net.node("Conv", {"y1", "w2"}, {"y"}), "pads", {1, 1, 1, 1});
   net.output("y", 4);
   auto model = load(net.m);
   ASSERT_TRUE(model);
@@ -1454,22 +1406,23 @@ TEST(FastKernels, ConvWeightsModifiedInPlaceBetweenRuns) {
   auto rs = Session::create(model, {.threads = 2, .backend = Backend::kReference});
   ASSERT_TRUE(fs && rs);
   const Tensor x = rand_float(r, {1, 8, 6, 6});
-  Tensor w = rand_float(r, {16, 8, 3, 3});
-  auto first = fs->run({{"x", x}, {"w", w}});
-  ASSERT_TRUE(first);
-  for (int64_t i = 0; i < w.numel(); ++i) w.data<float>()[i] = -2.0f * w.data<float>()[i];
-  auto fo = fs->run({{"x", x}, {"w", w}});
-  auto ro = rs->run({{"x", x}, {"w", w}});
-  ASSERT_TRUE(fo && ro);
-  EXPECT_EQ(count(fs->backend_stats().fast, "Conv"), 1);
-  const double e = rel_l2(fo->at("y"), ro->at("y"));
-  if (e >= kTol && rel_l2(fo->at("y"), first->at("y")) < kTol) {
-    GTEST_SKIP() << "known bug: the fast Conv caches its prepared (reordered) weights by buffer address, so "
-                    "weights given as a graph input (or RunOptions::initializers) that are modified in place "
-                    "between runs are ignored: the second run returns the first run's result (normalised "
-                    "error " << e << " against the reference)";
+  Tensor w = rand_float(r, {16, 8, 3, 3}), w2 = rand_float(r, {8, 16, 3, 3});
+  RunOptions ro;
+  ro.initializers = std::make_shared<const std::map<std::string, Tensor>>(std::map<std::string, Tensor>{{"w2", w2}});
+  for (int run = 0; run < 3; ++run) {
+    SCOPED_TRACE("run " + std::to_string(run) + (run == 1 ? ": input w modified in place"
+                                                          : run == 2 ? ": override w2 modified in place" : ""));
+    if (run == 1) {
+      for (int64_t i = 0; i < w.numel(); ++i) w.data<float>()[i] = -2.0f * w.data<float>()[i];
+    } else if (run == 2) {
+      for (int64_t i = 0; i < w2.numel(); ++i) w2.data<float>()[i] = 0.5f - w2.data<float>()[i];
+    }
+    auto fo = fs->run({{"x", x}, {"w", w}}, ro);
+    auto rr = rs->run({{"x", x}, {"w", w}}, ro);
+    ASSERT_TRUE(fo && rr);
+    EXPECT_EQ(count(fs->backend_stats().fast, "Conv"), 2) << stats_str(fs->backend_stats());
+    EXPECT_LT(rel_l2(fo->at("y"), rr->at("y")), kTol);
   }
-  EXPECT_LT(e, kTol);
 }
 
 // ================================================================ 9. Taps
