@@ -381,8 +381,13 @@ Result<TensorMap> Session::run(const TensorMap& inputs, const RunOptions& option
     } else {
       const fast::Step& step = prog.plan.steps[static_cast<size_t>(item.step)];
       std::vector<fast::Value*> ins(item.in.size(), nullptr);
+      fctx.last_use.assign(item.in.size(), false);
       for (size_t i = 0; i < item.in.size(); ++i) {
-        if (item.in[i] >= 0) ins[i] = &values[static_cast<size_t>(item.in[i])];
+        const int v = item.in[i];
+        if (v < 0) continue;
+        ins[i] = &values[static_cast<size_t>(v)];
+        const auto reads = std::count(item.in.begin(), item.in.end(), v);
+        fctx.last_use[i] = reads == 1 && remaining[static_cast<size_t>(v)] == 1 && !keep[static_cast<size_t>(v)] && !options.tap;
       }
       bool handled = false;
       try {

@@ -89,10 +89,15 @@ class ConvOp final : public FastOp {
       src = as_md(xv, prim->pd.src_desc(), ctx.stream);
     }
     auto [wmem, bmem] = prepare(w, b, prim->pd, ctx.stream);
-    dnnl::memory dst(prim->pd.dst_desc(), cpu_engine());
-    if (sumv) {
-      dnnl::memory s = sumv->mem ? sumv->mem : wrap(sumv->plain);
-      dnnl::reorder(s, dst).execute(ctx.stream, s, dst);
+    dnnl::memory dst;
+    if (sumv && ctx.last_use.size() > 3 && ctx.last_use[3] && sumv->mem && sumv->mem.get_desc() == prim->pd.dst_desc()) {
+      dst = sumv->mem;  // accumulate into the residual operand's own buffer: nobody reads it later
+    } else {
+      dst = dnnl::memory(prim->pd.dst_desc(), cpu_engine());
+      if (sumv) {
+        dnnl::memory s = sumv->mem ? sumv->mem : wrap(sumv->plain);
+        dnnl::reorder(s, dst).execute(ctx.stream, s, dst);
+      }
     }
     std::unordered_map<int, dnnl::memory> args{
         {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wmem}, {DNNL_ARG_DST, dst}};

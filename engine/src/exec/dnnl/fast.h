@@ -67,6 +67,9 @@ struct Value {
 
 struct RunCtx {
   dnnl::stream& stream;
+  // Per step input: this step is its last reader, so an op may reuse its buffer for the output
+  // (the residual operand of a Conv's sum post-op).
+  std::vector<bool> last_use;
 };
 
 // The plain Tensor of a value, reordering from its oneDNN layout once (cached in the value).
