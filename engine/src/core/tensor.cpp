@@ -1,5 +1,7 @@
 #include "qwb/tensor.h"
 
+#include "core/block_cache.h"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -15,13 +17,10 @@ uint32_t f2u(float f) { uint32_t u; std::memcpy(&u, &f, 4); return u; }
 float u2f(uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
 
 std::shared_ptr<void> allocate(size_t bytes) {
-  // 64-byte alignment suits AVX-512 loads; at least 1 byte so the pointer is never null.
-  size_t n = ((bytes + 63) / 64) * 64;
-  if (n == 0) n = 64;
-  void* p = std::aligned_alloc(64, n);
-  if (!p) throw std::bad_alloc();
-  std::memset(p, 0, n);
-  return std::shared_ptr<void>(p, [](void* q) { std::free(q); });
+  // 64-byte aligned (AVX-512 loads), never null, zeroed; large blocks are reused (block_cache.h).
+  std::shared_ptr<void> p = acquire_block(bytes);
+  std::memset(p.get(), 0, std::max<size_t>(bytes, 1));
+  return p;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Session: kernel selection once per model, execution per call.
 #include <omp.h>
+#include <xmmintrin.h>
 
 #include <Eigen/Core>
 #include <algorithm>
@@ -257,6 +258,33 @@ Status check_input(const ValueInfo& vi, const Tensor& t, const std::string& file
 
 }  // namespace
 
+namespace {
+
+// Sets flush-to-zero and denormals-are-zero on the calling thread and the OpenMP workers for
+// its lifetime (MXCSR is per thread).
+class DenormalsAreZero {
+ public:
+  explicit DenormalsAreZero(int threads) : threads_(threads) {
+    saved_ = _mm_getcsr();
+#pragma omp parallel num_threads(threads_)
+    _mm_setcsr(_mm_getcsr() | kFtzDaz);
+  }
+  ~DenormalsAreZero() {
+    const unsigned int saved = saved_;
+#pragma omp parallel num_threads(threads_)
+    _mm_setcsr((_mm_getcsr() & ~kFtzDaz) | (saved & kFtzDaz));
+  }
+  DenormalsAreZero(const DenormalsAreZero&) = delete;
+  DenormalsAreZero& operator=(const DenormalsAreZero&) = delete;
+
+ private:
+  static constexpr unsigned int kFtzDaz = 0x8040;  // FTZ (bit 15) | DAZ (bit 6)
+  int threads_;
+  unsigned int saved_ = 0;
+};
+
+}  // namespace
+
 Status Session::Impl::run_node(int ni, const std::vector<const Tensor*>& inputs, std::vector<Tensor>& outputs) const {
   const Node& node = model->graph().nodes[static_cast<size_t>(ni)];
   KernelContext ctx;
@@ -346,6 +374,11 @@ Result<TensorMap> Session::run(const TensorMap& inputs, const RunOptions& option
   Eigen::setNbThreads(im.threads);
   dnnl::stream stream(fast::cpu_engine());
   fast::RunCtx fctx{stream};
+  // Denormal inputs slow x86 float math by up to 100x (a random-weight MobileNet's classifier
+  // took 19 ms instead of 0.4 ms). The fast backend flushes them to zero, as inference engines
+  // do; only values below 1.2e-38 change. The reference backend keeps exact IEEE semantics.
+  std::optional<DenormalsAreZero> daz;
+  if (im.backend == Backend::kFast) daz.emplace(im.threads);
 
   auto plain_inputs = [&](const std::vector<std::string>& names, const std::map<std::string, Tensor>* local,
                           const Node& node) -> Result<std::vector<const Tensor*>> {

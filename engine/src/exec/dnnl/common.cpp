@@ -1,4 +1,5 @@
 // Values and layouts shared by the fast ops.
+#include "core/block_cache.h"
 #include "exec/dnnl/fast.h"
 
 namespace qwb::fast {
@@ -34,6 +35,11 @@ md_t plain_md(const Shape& s, DType t) {
 
 dnnl::memory wrap(const Tensor& t) {
   return dnnl::memory(plain_md(t.shape(), t.dtype()), cpu_engine(), const_cast<void*>(t.raw()));
+}
+
+dnnl::memory new_memory(const md_t& md, std::shared_ptr<void>& owner) {
+  owner = acquire_block(md.get_size());
+  return dnnl::memory(md, cpu_engine(), owner.get());
 }
 
 md_t md_of(const Value& v) { return v.mem ? v.mem.get_desc() : plain_md(v.shape, v.dtype); }

@@ -90,10 +90,12 @@ class ConvOp final : public FastOp {
     }
     auto [wmem, bmem] = prepare(w, b, prim->pd, ctx.stream);
     dnnl::memory dst;
+    std::shared_ptr<void> owner;
     if (sumv && ctx.last_use.size() > 3 && ctx.last_use[3] && sumv->mem && sumv->mem.get_desc() == prim->pd.dst_desc()) {
       dst = sumv->mem;  // accumulate into the residual operand's own buffer: nobody reads it later
+      owner = sumv->owner;
     } else {
-      dst = dnnl::memory(prim->pd.dst_desc(), cpu_engine());
+      dst = new_memory(prim->pd.dst_desc(), owner);
       if (sumv) {
         dnnl::memory s = sumv->mem ? sumv->mem : wrap(sumv->plain);
         dnnl::reorder(s, dst).execute(ctx.stream, s, dst);
@@ -103,7 +105,7 @@ class ConvOp final : public FastOp {
         {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wmem}, {DNNL_ARG_DST, dst}};
     if (bmem) args[DNNL_ARG_BIAS] = bmem;
     prim->prim.execute(ctx.stream, args);
-    out[0] = Value::of(dst, geo.out_shape, f_.has_qout ? f_.qout.dtype : DType::kFloat32);
+    out[0] = Value::of(dst, geo.out_shape, f_.has_qout ? f_.qout.dtype : DType::kFloat32, owner);
     return true;
   }
 
@@ -284,11 +286,12 @@ class ConvTransposeOp final : public FastOp {
     dnnl::memory wsrc(prim->w_plain, cpu_engine(), const_cast<void*>(w.raw()));
     dnnl::memory wmem(prim->pd.weights_desc(), cpu_engine());
     dnnl::reorder(wsrc, wmem).execute(ctx.stream, wsrc, wmem);
-    dnnl::memory dst(prim->pd.dst_desc(), cpu_engine());
+    std::shared_ptr<void> owner;
+    dnnl::memory dst = new_memory(prim->pd.dst_desc(), owner);
     std::unordered_map<int, dnnl::memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wmem}, {DNNL_ARG_DST, dst}};
     if (b) args[DNNL_ARG_BIAS] = wrap(*b);
     prim->prim.execute(ctx.stream, args);
-    out[0] = Value::of(dst, geo.out_shape, DType::kFloat32);
+    out[0] = Value::of(dst, geo.out_shape, DType::kFloat32, owner);
     return true;
   }
 

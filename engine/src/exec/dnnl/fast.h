@@ -45,6 +45,7 @@ md_t plain_md(const Shape& s, DType t);
 struct Value {
   Tensor plain;      // defined when the value exists in plain row-major layout
   dnnl::memory mem;  // set when it exists in a oneDNN layout (may be blocked)
+  std::shared_ptr<void> owner;  // mem's buffer, when it comes from new_memory()
   Shape shape;
   DType dtype = DType::kUndefined;
 
@@ -56,9 +57,10 @@ struct Value {
     v.plain = std::move(t);
     return v;
   }
-  static Value of(dnnl::memory m, Shape shape, DType dtype) {
+  static Value of(dnnl::memory m, Shape shape, DType dtype, std::shared_ptr<void> owner = nullptr) {
     Value v;
     v.mem = std::move(m);
+    v.owner = std::move(owner);
     v.shape = std::move(shape);
     v.dtype = dtype;
     return v;
@@ -80,6 +82,8 @@ dnnl::memory as_md(Value& v, const md_t& md, dnnl::stream& s);
 md_t md_of(const Value& v);
 // A plain Tensor as a oneDNN memory without copying (the memory does not own the buffer).
 dnnl::memory wrap(const Tensor& t);
+// An output buffer with descriptor `md` from the block cache; `owner` keeps it alive.
+dnnl::memory new_memory(const md_t& md, std::shared_ptr<void>& owner);
 
 // Post-op of a fused element-wise node.
 struct Eltwise {

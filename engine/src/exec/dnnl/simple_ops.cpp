@@ -90,9 +90,10 @@ class PoolOp final : public FastOp {
     });
     if (!prim) return false;
     dnnl::memory src = as_md(x, src_md, ctx.stream);
-    dnnl::memory dst(prim->pd.dst_desc(), cpu_engine());
+    std::shared_ptr<void> owner;
+    dnnl::memory dst = new_memory(prim->pd.dst_desc(), owner);
     prim->prim.execute(ctx.stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}});
-    out[0] = Value::of(dst, os, x.dtype);
+    out[0] = Value::of(dst, os, x.dtype, owner);
     return true;
   }
 
@@ -130,11 +131,12 @@ class EltwiseOp final : public FastOp {
     });
     if (!prims) return false;
     dnnl::memory src = x.mem ? x.mem : wrap(x.plain);
-    dnnl::memory dst(md, cpu_engine());
+    std::shared_ptr<void> owner;
+    dnnl::memory dst = new_memory(md, owner);
     for (size_t i = 0; i < prims->size(); ++i) {  // the first writes dst, the rest work in place
       (*prims)[i].execute(ctx.stream, {{DNNL_ARG_SRC, i == 0 ? src : dst}, {DNNL_ARG_DST, dst}});
     }
-    out[0] = Value::of(dst, x.shape, x.dtype);
+    out[0] = Value::of(dst, x.shape, x.dtype, owner);
     return true;
   }
 
@@ -202,9 +204,10 @@ class BinaryOp final : public FastOp {
     } else {
       bm = dnnl::memory(b_md, cpu_engine(), const_cast<void*>(to_plain(*b, ctx.stream).raw()));
     }
-    dnnl::memory dst(a_md, cpu_engine());
+    std::shared_ptr<void> owner;
+    dnnl::memory dst = new_memory(a_md, owner);
     prim->prim.execute(ctx.stream, {{DNNL_ARG_SRC_0, am}, {DNNL_ARG_SRC_1, bm}, {DNNL_ARG_DST, dst}});
-    out[0] = Value::of(dst, Shape(od.begin(), od.end()), DType::kFloat32);
+    out[0] = Value::of(dst, Shape(od.begin(), od.end()), DType::kFloat32, owner);
     return true;
   }
 
@@ -252,14 +255,15 @@ class BatchNormOp final : public FastOp {
       return dnnl::memory(c_md, cpu_engine(), const_cast<float*>(v.data()));
     };
     dnnl::memory src = x.mem ? x.mem : wrap(x.plain);
-    dnnl::memory dst(md, cpu_engine());
+    std::shared_ptr<void> owner;
+    dnnl::memory dst = new_memory(md, owner);
     prim->prim.execute(ctx.stream, {{DNNL_ARG_SRC, src},
                                     {DNNL_ARG_DST, dst},
                                     {DNNL_ARG_MEAN, mem(mean_)},
                                     {DNNL_ARG_VARIANCE, mem(var_)},
                                     {DNNL_ARG_SCALE, mem(scale_)},
                                     {DNNL_ARG_SHIFT, mem(shift_)}});
-    out[0] = Value::of(dst, x.shape, x.dtype);
+    out[0] = Value::of(dst, x.shape, x.dtype, owner);
     return true;
   }
 
@@ -300,9 +304,10 @@ class QuantReorderOp final : public FastOp {
     });
     if (!prim) return false;
     dnnl::memory src = x.mem ? x.mem : wrap(x.plain);
-    dnnl::memory dst(dst_md, cpu_engine());
+    std::shared_ptr<void> owner;
+    dnnl::memory dst = new_memory(dst_md, owner);
     prim->execute(ctx.stream, src, dst);
-    out[0] = Value::of(dst, x.shape, out_t);
+    out[0] = Value::of(dst, x.shape, out_t, owner);
     return true;
   }
 
