@@ -117,9 +117,14 @@ void Session::Impl::fold_constants() {
   constexpr size_t kMaxFoldedBytes = size_t{256} << 20;  // a ConstantOfShape could be huge
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& n = g.nodes[i];
-    // Q/DQ stay: they are the INT8 patterns the fast plan matches. Random ops are not constant.
-    if (!n.domain.empty() || n.op_type == "QuantizeLinear" || n.op_type == "DequantizeLinear" ||
-        n.op_type.rfind("Random", 0) == 0 || n.op_type == "Bernoulli" || n.op_type == "Multinomial") {
+    // Q/DQ stay: they are the INT8 patterns the fast plan matches (only a DequantizeLinear of an
+    // int32 bias folds: a float bias serves the INT8 primitives as well). Random ops are not
+    // constant.
+    const bool q_or_dq = n.op_type == "QuantizeLinear" || n.op_type == "DequantizeLinear";
+    const bool int32_bias = n.op_type == "DequantizeLinear" && !n.inputs.empty() &&
+                            g.initializers.count(n.inputs[0]) && g.initializers.at(n.inputs[0]).dtype() == DType::kInt32;
+    if (!n.domain.empty() || (q_or_dq && !int32_bias) || n.op_type.rfind("Random", 0) == 0 ||
+        n.op_type == "Bernoulli" || n.op_type == "Multinomial") {
       continue;
     }
     std::vector<const Tensor*> ins(n.inputs.size(), nullptr);

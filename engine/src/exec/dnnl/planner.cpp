@@ -487,14 +487,14 @@ class Planner {
     f.cache = constant_inputs(inputs, 2);
     std::string cur = n.outputs[0];
     if (fuse_) {
-      if (!gemm && !f.int8) {
+      if (!gemm) {
         // MatMul + Add(constant [N]) is a Gemm with bias.
         const int add = sole_consumer(cur);
         if (add >= 0 && node(add).op_type == "Add" && node(add).opset >= 7) {
           const Node& a = node(add);
           const std::string& other = a.inputs[0] == cur ? a.inputs[1] : a.inputs[0];
           const Tensor* c = constant(other);
-          const Tensor* wt = constant(n.inputs[1]);
+          const Tensor* wt = constant(inputs[1]);  // the int8 weight when INT8
           if (c && c->dtype() == DType::kFloat32 && c->rank() == 1 && wt && wt->rank() == 2 && c->dim(0) == wt->dim(1)) {
             f.bias_from_add = true;
             inputs[2] = other;
