@@ -97,6 +97,9 @@ class Tensor {
   Tensor() = default;
   // Allocates a zero-filled tensor.
   Tensor(DType dtype, Shape shape);
+  // Allocates without zeroing, for outputs a kernel writes completely (saves a pass over
+  // memory: 2.4 MB per ViT-B/16 MLP output).
+  static Tensor uninitialized(DType dtype, Shape shape);
 
   template <typename T>
   static Tensor from_vector(Shape shape, const std::vector<T>& values) {

@@ -194,6 +194,16 @@ Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape
   buf_ = allocate(static_cast<size_t>(numel_) * dtype_size(dtype_));
 }
 
+Tensor Tensor::uninitialized(DType dtype, Shape shape) {
+  Tensor t;
+  t.dtype_ = dtype;
+  t.shape_ = std::move(shape);
+  t.numel_ = shape_numel(t.shape_);
+  assert(t.numel_ >= 0);
+  t.buf_ = acquire_block(static_cast<size_t>(t.numel_) * dtype_size(dtype));
+  return t;
+}
+
 Tensor Tensor::reshaped(Shape shape) const {
   assert(shape_numel(shape) == numel_);
   Tensor t = *this;

@@ -26,11 +26,22 @@ dnnl::memory::dims to_dims(const Shape& s) {
   return dnnl::memory::dims(s.begin(), s.end());
 }
 
+dnnl::memory::dims row_major(const dnnl::memory::dims& d) {
+  dnnl::memory::dims s(d.size(), 1);
+  for (int i = static_cast<int>(d.size()) - 2; i >= 0; --i) s[i] = s[i + 1] * d[i + 1];
+  return s;
+}
+
 md_t plain_md(const Shape& s, DType t) {
   const auto dims = to_dims(s);
-  dnnl::memory::dims strides(dims.size(), 1);
-  for (int i = static_cast<int>(dims.size()) - 2; i >= 0; --i) strides[i] = strides[i + 1] * dims[i + 1];
-  return md_t(dims, to_dnnl(t), strides);
+  return md_t(dims, to_dnnl(t), row_major(dims));
+}
+
+void append_eltwise_post_ops(dnnl::post_ops& po, const std::vector<Eltwise>& post, float out_unit) {
+  for (const Eltwise& e : post) {
+    const bool bounds = e.alg == dnnl::algorithm::eltwise_clip || e.alg == dnnl::algorithm::eltwise_clip_v2;
+    po.append_eltwise(1.0f, e.alg, bounds ? e.alpha * out_unit : e.alpha, bounds ? e.beta * out_unit : e.beta);
+  }
 }
 
 dnnl::memory wrap(const Tensor& t) {
@@ -46,7 +57,7 @@ md_t md_of(const Value& v) { return v.mem ? v.mem.get_desc() : plain_md(v.shape,
 
 const Tensor& to_plain(Value& v, dnnl::stream& s) {
   if (v.plain.defined()) return v.plain;
-  Tensor t(v.dtype, v.shape);
+  Tensor t = Tensor::uninitialized(v.dtype, v.shape);
   dnnl::memory dst = wrap(t);
   dnnl::reorder(v.mem, dst).execute(s, v.mem, dst);
   s.wait();

@@ -30,20 +30,6 @@ Geometry geometry(const nn::Window3& w, int64_t n, int64_t m) {
   return g;
 }
 
-dims row_major_strides(const dims& d) {
-  dims s(d.size(), 1);
-  for (int i = static_cast<int>(d.size()) - 2; i >= 0; --i) s[i] = s[i + 1] * d[i + 1];
-  return s;
-}
-
-void append_post_ops(dnnl::post_ops& po, const std::vector<Eltwise>& post, float out_scale) {
-  for (const Eltwise& e : post) {
-    // With a quantized output the eltwise sees values in output units: clip bounds scale too.
-    const bool bounds = e.alg == dnnl::algorithm::eltwise_clip || e.alg == dnnl::algorithm::eltwise_clip_v2;
-    po.append_eltwise(1.0f, e.alg, bounds ? e.alpha * out_scale : e.alpha, bounds ? e.beta * out_scale : e.beta);
-  }
-}
-
 class ConvOp final : public FastOp {
  public:
   ConvOp(const Node& node, nn::WindowAttrs attrs, int64_t group, ConvFusion f)
@@ -138,7 +124,7 @@ class ConvOp final : public FastOp {
     dnnl::post_ops po;
     if (f_.sum) po.append_sum(1.0f);
     const float out_unit = f_.has_qout ? 1.0f / f_.qout.scale : 1.0f;
-    append_post_ops(po, f_.post, out_unit);
+    append_eltwise_post_ops(po, f_.post, out_unit);
     attr.set_post_ops(po);
     if (f_.int8) {
       std::vector<float> scales;
@@ -207,7 +193,7 @@ class ConvOp final : public FastOp {
     }
     const md_t want = pd.weights_desc();
     dims d = want.dims();
-    md_t plain(d, want.data_type(), row_major_strides(d));
+    md_t plain(d, want.data_type(), row_major(d));
     dnnl::memory src(plain, cpu_engine(), const_cast<void*>(folded_.raw()));
     dnnl::memory dst(want, cpu_engine());
     dnnl::reorder(src, dst).execute(s, src, dst);
@@ -260,7 +246,7 @@ class ConvTransposeOp final : public FastOp {
         // ONNX W is [C, M/G, k...]: in oneDNN's {[G,] OC/G, IC/G, k...} order the strides swap.
         dims wd{m / group_, c / group_}, ws{k, (m / group_) * k};
         for (size_t i = 2; i < w.shape().size(); ++i) wd.push_back(w.dim(static_cast<int>(i)));
-        dims ks = row_major_strides(dims(w.shape().begin() + 2, w.shape().end()));
+        dims ks = row_major(dims(w.shape().begin() + 2, w.shape().end()));
         for (auto v : ks) ws.push_back(v);
         if (group_ > 1) {
           wd.insert(wd.begin(), group_);

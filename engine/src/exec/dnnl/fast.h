@@ -39,6 +39,8 @@ const dnnl::engine& cpu_engine();
 // oneDNN data type of a DType, or dt::undef when oneDNN has none.
 dt to_dnnl(DType t);
 dnnl::memory::dims to_dims(const Shape& s);
+// Row-major strides of dims.
+dnnl::memory::dims row_major(const dnnl::memory::dims& d);
 // Row-major descriptor of a shape (rank 0 is treated as [1]).
 md_t plain_md(const Shape& s, DType t);
 
@@ -91,6 +93,10 @@ struct Eltwise {
   float alpha = 0.0f;
   float beta = 0.0f;
 };
+
+// Appends element-wise post-ops. With a quantized output the post-ops see values in output
+// units (divided by its scale), so clip bounds are scaled by `out_unit` = 1 / scale.
+void append_eltwise_post_ops(dnnl::post_ops& po, const std::vector<Eltwise>& post, float out_unit);
 
 // Output quantization fused into an INT8 primitive (a trailing QuantizeLinear).
 struct QuantOut {

@@ -343,7 +343,7 @@ class SoftmaxOp final : public FastOp {
       }
     });
     if (!prim) return false;
-    Tensor y(DType::kFloat32, x.shape);
+    Tensor y = Tensor::uninitialized(DType::kFloat32, x.shape);
     dnnl::memory src = as_md(x, md, ctx.stream), dst = wrap(y);
     prim->execute(ctx.stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}});
     out[0] = Value::of(std::move(y));
@@ -388,7 +388,7 @@ class LayerNormOp final : public FastOp {
     std::vector<float> zeros;
     if (!bias) zeros.assign(static_cast<size_t>(c), 0.0f);
     const md_t c_md({c}, dt::f32, tag::a);
-    Tensor y(DType::kFloat32, x.shape);
+    Tensor y = Tensor::uninitialized(DType::kFloat32, x.shape);
     dnnl::memory mean(prim->pd.mean_desc(), cpu_engine()), var(prim->pd.variance_desc(), cpu_engine());
     prim->prim.execute(ctx.stream,
                        {{DNNL_ARG_SRC, as_md(x, md, ctx.stream)},
@@ -451,7 +451,7 @@ class TransposeOp final : public FastOp {
     });
     if (!prim) return false;
     dnnl::memory src = x.mem ? x.mem : wrap(x.plain);
-    Tensor y(x.dtype, os);
+    Tensor y = Tensor::uninitialized(x.dtype, os);
     dnnl::memory view(prim->view, cpu_engine(), src.get_data_handle());
     dnnl::memory dst = wrap(y);
     prim->prim.execute(ctx.stream, view, dst);
