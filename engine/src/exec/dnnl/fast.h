@@ -145,15 +145,12 @@ Plan plan_model(const Model& model, bool fuse, const std::map<std::string, Tenso
 std::vector<std::string> planned_op_types();
 
 // ---- op factories (conv.cpp, matmul.cpp, simple_ops.cpp); nullptr when the node is not a fit.
-struct ConvFusion {
-  // BatchNormalization folded into the weights: per-channel scale and shift from constants.
-  std::vector<float> bn_scale, bn_shift;
-  bool sum = false;  // residual Add: the step's last-but-eltwise input is added (sum post-op)
-  std::vector<Eltwise> post;
+// What an INT8 primitive (Conv, Gemm, MatMul from a QDQ pattern) needs besides its op.
+struct QuantFusion {
   bool int8 = false;
   QuantIn qin;
   std::vector<float> w_scale;  // per output channel (or one value)
-  bool bias_int32 = false;     // bias is DequantizeLinear(int32, sx * sw) input
+  bool bias_int32 = false;     // bias is the int32 input of DequantizeLinear(bias, s_x * s_w)
   bool has_qout = false;
   QuantOut qout;
   // Per step input: the constant tensor it is at plan time (undefined otherwise). Prepared
@@ -161,20 +158,19 @@ struct ConvFusion {
   // overridden initializer may change in place between runs.
   std::vector<Tensor> cache;
 };
-// Step inputs: X, W, [B], [sum operand]. X is uint8/int8 when int8.
+struct ConvFusion : QuantFusion {
+  // BatchNormalization folded into the weights: per-channel scale and shift from constants.
+  std::vector<float> bn_scale, bn_shift;
+  bool sum = false;  // residual Add: step input 3 is added (sum post-op)
+  std::vector<Eltwise> post;
+};
+// Step inputs: X, W, B ("" for none), [sum operand]. X is uint8/int8 when int8.
 std::unique_ptr<FastOp> make_conv(const Node& conv, ConvFusion f);
 std::unique_ptr<FastOp> make_conv_transpose(const Node& node);
-// Gemm / MatMul with a constant 2-D weight or two activations. Step inputs: A, B, [C/bias].
-struct MatMulFusion {
+// Gemm / MatMul with a constant 2-D weight or two activations. Step inputs: A, B, C/bias ("").
+struct MatMulFusion : QuantFusion {
   bool bias_from_add = false;  // MatMul + Add(bias [N]) fused: the bias is step input 2
   std::vector<Eltwise> post;
-  bool int8 = false;
-  QuantIn qin;
-  std::vector<float> w_scale;  // per output column (or one value)
-  bool bias_int32 = false;
-  bool has_qout = false;
-  QuantOut qout;
-  std::vector<Tensor> cache;  // as in ConvFusion
 };
 std::unique_ptr<FastOp> make_gemm(const Node& node, MatMulFusion f);
 std::unique_ptr<FastOp> make_matmul(const Node& node, MatMulFusion f);

@@ -330,6 +330,24 @@ class Planner {
     });
   }
 
+  // DequantizeLinear(activation) and DequantizeLinear(weight) [+ DequantizeLinear(int32 bias)]
+  // feeding node n: the step then reads the quantized tensors directly (inputs X, W, B).
+  void match_int8(const Node& n, int weight_axis, int weight_rank, std::vector<std::string>& inputs,
+                  std::vector<int>& absorbed, QuantFusion& f) const {
+    auto x = activation_dq(n.inputs[0]);
+    auto w = x ? weight_dq(n.inputs[1], weight_axis) : std::nullopt;
+    if (w && weight_rank && constant(w->input)->rank() != weight_rank) return;
+    auto b = w ? int8_bias(inputs[2]) : std::nullopt;
+    if (!x || !w || !b) return;
+    f.int8 = true;
+    f.qin = {x->scale[0], x->zero_point, x->qtype};
+    f.w_scale = w->scale;
+    f.bias_int32 = b->second;
+    inputs = {x->input, w->input, b->first};
+    absorbed = {x->node, w->node};
+    if (b->second) absorbed.push_back(producer(n.inputs[2]));
+  }
+
   // ---- steps
   void add_step(std::vector<int> nodes, std::vector<int> absorbed, std::vector<std::string> inputs,
                 std::vector<std::string> outputs, std::unique_ptr<FastOp> op) {
@@ -396,20 +414,7 @@ class Planner {
     ConvFusion f;
     std::vector<int> nodes{i}, absorbed;
     std::vector<std::string> inputs{n.inputs[0], n.inputs[1], n.inputs.size() > 2 ? n.inputs[2] : ""};
-    if (fuse_) {
-      auto x = activation_dq(n.inputs[0]);
-      auto w = x ? weight_dq(n.inputs[1], 0) : std::nullopt;
-      auto b = w ? int8_bias(inputs[2]) : std::nullopt;
-      if (x && w && b) {
-        f.int8 = true;
-        f.qin = {x->scale[0], x->zero_point, x->qtype};
-        f.w_scale = w->scale;
-        f.bias_int32 = b->second;
-        inputs = {x->input, w->input, b->first};
-        absorbed = {x->node, w->node};
-        if (b->second) absorbed.push_back(producer(n.inputs[2]));
-      }
-    }
+    if (fuse_) match_int8(n, /*weight_axis=*/0, /*weight_rank=*/0, inputs, absorbed, f);
     f.cache = constant_inputs(inputs, 3);
     std::string cur = n.outputs[0];
     if (fuse_ && !f.int8) {
@@ -468,21 +473,10 @@ class Planner {
     std::vector<int> nodes{i}, absorbed;
     // A, B, C (bias; "" for none): the op reads these three positions.
     std::vector<std::string> inputs{n.inputs[0], n.inputs[1], gemm && n.inputs.size() > 2 ? n.inputs[2] : ""};
-    if (fuse_) {
+    // An int32 C is already scaled; Gemm's beta would have to apply to it.
+    if (fuse_ && !(gemm && n.attrs.get_float("beta", 1.0f) != 1.0f)) {
       const bool trans_b = gemm && n.attrs.get_int("transB", 0) != 0;
-      auto x = activation_dq(n.inputs[0]);
-      auto w = x ? weight_dq(n.inputs[1], trans_b ? 0 : 1) : std::nullopt;
-      if (w && constant(w->input)->rank() != 2) w.reset();
-      auto b = w ? int8_bias(inputs[2]) : std::nullopt;
-      if (x && w && b && !(gemm && b->second && n.attrs.get_float("beta", 1.0f) != 1.0f)) {
-        f.int8 = true;
-        f.qin = {x->scale[0], x->zero_point, x->qtype};
-        f.w_scale = w->scale;
-        f.bias_int32 = b->second;
-        inputs = {x->input, w->input, b->first};
-        absorbed = {x->node, w->node};
-        if (b->second) absorbed.push_back(producer(n.inputs[2]));
-      }
+      match_int8(n, /*weight_axis=*/trans_b ? 0 : 1, /*weight_rank=*/2, inputs, absorbed, f);
     }
     f.cache = constant_inputs(inputs, 2);
     std::string cur = n.outputs[0];
