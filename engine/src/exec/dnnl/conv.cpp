@@ -167,38 +167,28 @@ class ConvOp final : public FastOp {
       const int64_t m = w.dim(0), per = w.numel() / m;
       const bool bn = !f_.bn_scale.empty();
       if (b || bn) {
-        Tensor bias(DType::kFloat32, {m});
+        Tensor bias = Tensor::uninitialized(DType::kFloat32, {m});
         for (int64_t o = 0; o < m; ++o) {
           float v = b ? (f_.bias_int32 ? static_cast<float>(b->data<int32_t>()[o]) : b->data<float>()[o]) : 0.0f;
           if (bn) v = v * f_.bn_scale[o] + f_.bn_shift[o];
           if (f_.int8 && !f_.bias_int32) v /= f_.qin.scale * f_.w_scale[f_.w_scale.size() > 1 ? o : 0];
           bias.data<float>()[o] = v;
         }
-        weights_->source_b = b ? *b : Tensor();
-        weights_->bias = dnnl::memory(md_t({m}, dt::f32, tag::a), cpu_engine());
-        std::memcpy(weights_->bias.get_data_handle(), bias.raw(), bias.nbytes());
+        weights_->bias = bias;
       }
+      weights_->data = w;
       if (bn) {
-        Tensor folded(DType::kFloat32, w.shape());
+        Tensor folded = Tensor::uninitialized(DType::kFloat32, w.shape());
         for (int64_t o = 0; o < m; ++o) {
           for (int64_t i = 0; i < per; ++i) folded.data<float>()[o * per + i] = w.data<float>()[o * per + i] * f_.bn_scale[o];
         }
-        folded_ = folded;
-      } else {
-        folded_ = w;
+        weights_->data = folded;
       }
     }
-    for (auto& [md, mem] : weights_->by_md) {
-      if (md == pd.weights_desc()) return {mem, weights_->bias};
-    }
     const md_t want = pd.weights_desc();
-    dims d = want.dims();
-    md_t plain(d, want.data_type(), row_major(d));
-    dnnl::memory src(plain, cpu_engine(), const_cast<void*>(folded_.raw()));
-    dnnl::memory dst(want, cpu_engine());
-    dnnl::reorder(src, dst).execute(s, src, dst);
-    weights_->by_md.emplace_back(want, dst);
-    return {dst, weights_->bias};
+    const dims d = want.dims();
+    return {weights_->in_layout(want, md_t(d, want.data_type(), row_major(d)), s),
+            weights_->bias.defined() ? wrap(weights_->bias) : dnnl::memory()};
   }
 
   Node node_;
@@ -208,7 +198,6 @@ class ConvOp final : public FastOp {
   ShapeCache<Prim> prims_;
   mutable std::mutex wmu_;
   mutable std::shared_ptr<PreparedWeights> weights_;
-  mutable Tensor folded_;  // the weights (BN-folded when fused) the reorders read
 };
 
 class ConvTransposeOp final : public FastOp {

@@ -177,13 +177,15 @@ std::unique_ptr<FastOp> make_matmul(const Node& node, MatMulFusion f);
 std::unique_ptr<FastOp> make_pool(const Node& node);
 std::unique_ptr<FastOp> make_eltwise(const Node& node, std::vector<Eltwise> chain);
 std::unique_ptr<FastOp> make_binary(const Node& node);
-std::unique_ptr<FastOp> make_batchnorm(const Node& node, const Graph& g);
+// BatchNormalization with constant scale, bias, mean and variance (nullptr: not constant).
+std::unique_ptr<FastOp> make_batchnorm(const Node& node, const Tensor* scale, const Tensor* bias, const Tensor* mean,
+                                       const Tensor* var);
 std::unique_ptr<FastOp> make_softmax(const Node& node);
 // LayerNormalization over the last axis; step inputs X, Scale, B ("" for none).
 std::unique_ptr<FastOp> make_layer_norm(const Node& node);
 std::unique_ptr<FastOp> make_transpose(const Node& node);
 // QuantizeLinear / DequantizeLinear with per-tensor constant scale and zero point.
-std::unique_ptr<FastOp> make_quant_reorder(const Node& node, const Graph& g);
+std::unique_ptr<FastOp> make_quant_reorder(const Node& node, const Tensor* scale, const Tensor* zero_point);
 
 // Small cache of per-shape state keyed by the input descriptors (primitives, prepared weights).
 template <typename Entry>
@@ -215,8 +217,21 @@ inline bool is_planned_constant(const std::vector<Tensor>& cache, size_t i, cons
 // prepared afresh on every run otherwise (overridden initializers, weights as graph inputs).
 struct PreparedWeights {
   Tensor source_w, source_b;  // keep the sources alive: their addresses identify them
+  Tensor data;                // what the reorders read (source_w, or BatchNorm-folded weights)
+  Tensor bias;                // float bias as the primitive wants it (undefined: none)
   std::vector<std::pair<md_t, dnnl::memory>> by_md;
-  dnnl::memory bias;
+
+  // `data` (row-major as `plain`) in the layout `want`, reordered once per layout.
+  dnnl::memory in_layout(const md_t& want, const md_t& plain, dnnl::stream& s) {
+    for (auto& [md, mem] : by_md) {
+      if (md == want) return mem;
+    }
+    dnnl::memory src(plain, cpu_engine(), const_cast<void*>(data.raw()));
+    dnnl::memory dst(want, cpu_engine());
+    dnnl::reorder(src, dst).execute(s, src, dst);
+    by_md.emplace_back(want, dst);
+    return dst;
+  }
 };
 
 }  // namespace qwb::fast

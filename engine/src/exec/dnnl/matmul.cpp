@@ -187,15 +187,9 @@ class MatMulOp final : public FastOp {
     if (!is_planned_constant(f_.cache, 1, &b) || !weights_ || weights_->source_w.raw() != b.raw()) {
       weights_ = std::make_shared<PreparedWeights>();
       weights_->source_w = b;
+      weights_->data = b;
     }
-    for (auto& [md, mem] : weights_->by_md) {
-      if (md == want) return mem;
-    }
-    dnnl::memory src(plain, cpu_engine(), const_cast<void*>(b.raw()));
-    dnnl::memory dst(want, cpu_engine());
-    dnnl::reorder(src, dst).execute(s, src, dst);
-    weights_->by_md.emplace_back(want, dst);
-    return dst;
+    return weights_->in_layout(want, plain, s);
   }
 
   Node node_;

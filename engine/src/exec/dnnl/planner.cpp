@@ -394,9 +394,14 @@ class Planner {
       return add_step({i}, {}, {n.inputs[0], n.inputs[1], n.inputs.size() > 2 ? n.inputs[2] : ""}, {n.outputs[0]},
                       make_layer_norm(n));
     }
-    if (op == "BatchNormalization") return add_step({i}, {}, {n.inputs[0]}, {n.outputs[0]}, make_batchnorm(n, g_));
+    if (op == "BatchNormalization") {
+      return add_step({i}, {}, {n.inputs[0]}, {n.outputs[0]},
+                      make_batchnorm(n, constant_input(n, 1), constant_input(n, 2), constant_input(n, 3),
+                                     constant_input(n, 4)));
+    }
     if ((op == "QuantizeLinear" || op == "DequantizeLinear") && n.attrs.get_int("block_size", 0) == 0) {
-      return add_step({i}, {}, {n.inputs[0]}, {n.outputs[0]}, make_quant_reorder(n, g_));
+      return add_step({i}, {}, {n.inputs[0]}, {n.outputs[0]},
+                      make_quant_reorder(n, constant_input(n, 1), constant_input(n, 2)));
     }
     if ((op == "Add" || op == "Mul" || op == "Sub" || op == "Div") && n.opset >= 7) {
       return add_step({i}, {}, {n.inputs[0], n.inputs[1]}, {n.outputs[0]}, make_binary(n));

@@ -468,12 +468,6 @@ class TransposeOp final : public FastOp {
   ShapeCache<Prim> prims_;
 };
 
-const Tensor* constant(const Graph& g, const Node& n, size_t i) {
-  if (i >= n.inputs.size() || n.inputs[i].empty()) return nullptr;
-  auto it = g.initializers.find(n.inputs[i]);
-  return it == g.initializers.end() ? nullptr : &it->second;
-}
-
 std::vector<float> floats(const Tensor& t) {
   std::vector<float> v(static_cast<size_t>(t.numel()));
   for (int64_t i = 0; i < t.numel(); ++i) v[static_cast<size_t>(i)] = static_cast<float>(t.get_double(i));
@@ -518,10 +512,9 @@ std::unique_ptr<FastOp> make_binary(const Node& node) {
   return nullptr;
 }
 
-std::unique_ptr<FastOp> make_batchnorm(const Node& node, const Graph& g) {
+std::unique_ptr<FastOp> make_batchnorm(const Node& node, const Tensor* scale, const Tensor* bias, const Tensor* mean,
+                                       const Tensor* var) {
   if (node.outputs.size() != 1 || node.attrs.get_int("training_mode", 0) != 0) return nullptr;
-  const Tensor *scale = constant(g, node, 1), *bias = constant(g, node, 2), *mean = constant(g, node, 3),
-               *var = constant(g, node, 4);
   if (!scale || !bias || !mean || !var) return nullptr;
   const int64_t c = scale->numel();
   if (bias->numel() != c || mean->numel() != c || var->numel() != c) return nullptr;
@@ -548,10 +541,8 @@ std::unique_ptr<FastOp> make_transpose(const Node& node) {
   return std::make_unique<TransposeOp>(node.attrs.get_ints("perm"));
 }
 
-std::unique_ptr<FastOp> make_quant_reorder(const Node& node, const Graph& g) {
+std::unique_ptr<FastOp> make_quant_reorder(const Node& node, const Tensor* scale, const Tensor* zp) {
   const bool quantize = node.op_type == "QuantizeLinear";
-  const Tensor* scale = constant(g, node, 1);
-  const Tensor* zp = constant(g, node, 2);
   if (!scale || scale->numel() != 1 || scale->dtype() != DType::kFloat32) return nullptr;
   if (node.inputs.size() > 2 && !node.inputs[2].empty() && !zp) return nullptr;
   const DType qtype = zp ? zp->dtype() : DType::kUInt8;
