@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -320,6 +321,95 @@ int cmd_export(const QuantArgs& a, const ExportArgs& e) {
 
 }  // namespace
 
+std::string db(double v) { return std::isnan(v) ? "-" : std::isinf(v) ? "inf" : fmt::format("{:.1f}", v); }
+
+int cmd_sensitivity(const QuantArgs& a) {
+  auto base = to_config(a);
+  if (!base) return fail(base.status());
+  qwb::SensitivityConfig cfg{*base, {}};
+  cfg.options.modes.clear();
+  cfg.options.parts.clear();
+  for (const auto& list : a.modes) {
+    for (const auto& m : split_list(list)) {
+      auto v = qwb::parse_sweep_mode(m);
+      if (!v) return fail(v.status());
+      cfg.options.modes.push_back(*v);
+    }
+  }
+  for (const auto& list : a.parts) {
+    for (const auto& m : split_list(list)) {
+      auto v = qwb::parse_sweep_part(m);
+      if (!v) return fail(v.status());
+      cfg.options.parts.push_back(*v);
+    }
+  }
+  for (const auto& list : a.layers) {
+    for (const auto& l : split_list(list)) cfg.options.layers.push_back(l);
+  }
+  if (a.sweep_batch <= 0) return fail(qwb::invalid_argument("--sweep-batch must be positive"));
+  cfg.options.batch = a.sweep_batch;
+  cfg.options.propagation = !a.no_propagation;
+  cfg.options.time_baseline = a.time_baseline;
+  TtyProgress progress(!a.json);
+  int64_t run = 0;
+  qwb::Result<qwb::SensitivityJobReport> r = qwb::invalid_argument("unset");
+  if (!a.project.empty()) {
+    auto p = qwb::Project::open_or_create(a.project);
+    if (!p) return fail(p.status());
+    r = qwb::run_sensitivity(*p, cfg, progress, &run);
+  } else {
+    r = qwb::run_sensitivity(cfg, progress);
+  }
+  if (!r) return fail(r.status());
+  const qwb::SensitivityReport& s = r->report;
+  if (a.json) {
+    json j = qwb::to_json(*r);
+    if (run) j["run"] = run;
+    std::cout << j.dump(2) << "\n";
+    return s.cancelled ? 3 : 0;
+  }
+  std::cout << fmt::format("{}: {} layers, {} on {} of {} samples in {:.1f} s{}\n", a.model, s.layers.size(), r->scheme,
+                           s.samples, s.planned_samples, r->seconds, s.cancelled ? " (cancelled: partial results)" : "");
+  if (s.has_labels) {
+    std::cout << fmt::format("FP32 top-1 {}, everything quantized {}\n", pct(s.fp32_top1), std::isnan(s.all_top1) ? "-" : pct(s.all_top1));
+  }
+  std::cout << "Layers, most harmful first (output SQNR dB / top-1 delta in points / logits KL; local SQNR of the layer's output):\n";
+  std::cout << fmt::format("  {:<4} {:<32} {:<10}", "rank", "layer", "op");
+  for (const auto& v : s.variants) std::cout << fmt::format(" {:>28}", v);
+  std::cout << fmt::format(" {:>8}\n", "local");
+  int rank = 0;
+  for (const auto& l : s.layers) {
+    std::cout << fmt::format("  {:<4} {:<32} {:<10}", ++rank, l.layer.size() > 32 ? l.layer.substr(0, 29) + "..." : l.layer, l.op);
+    double local = std::nan("");
+    for (const auto& v : s.variants) {
+      auto it = l.metrics.find(v);
+      if (it == l.metrics.end()) {
+        std::cout << fmt::format(" {:>28}", "-");
+        continue;
+      }
+      const auto& m = it->second;
+      std::cout << fmt::format(" {:>28}", fmt::format("{} / {} / {:.2g}", db(m.output_sqnr_db),
+                                                       std::isnan(m.delta_top1_pts) ? "-" : fmt::format("{:+.2f}", m.delta_top1_pts), m.logits_kl));
+      if (!std::isnan(m.local_sqnr_db) && std::isnan(local)) local = m.local_sqnr_db;
+    }
+    std::cout << fmt::format(" {:>8}{}\n", db(local), l.complete ? "" : "  (partial)");
+  }
+  if (!s.propagation.empty()) {
+    // Where error is born (local) and where it grows (accumulated), along the graph.
+    const auto worst = std::min_element(s.propagation.begin(), s.propagation.end(), [](const auto& x, const auto& y) {
+      return x.accumulated_sqnr_db < y.accumulated_sqnr_db;
+    });
+    std::cout << fmt::format("Error propagation over {} tensors: lowest accumulated SQNR {} dB at '{}' ({}); see --json\n",
+                             s.propagation.size(), db(worst->accumulated_sqnr_db), worst->tensor, worst->producer);
+  }
+  if (a.time_baseline) {
+    std::cout << fmt::format("Sweep with reuse {:.3f} s, whole-model run per layer and variant {:.3f} s (ratio {:.2f})\n",
+                             s.reuse_seconds, s.baseline_seconds, s.reuse_seconds > 0 ? s.baseline_seconds / s.reuse_seconds : 0.0);
+  }
+  if (run) std::cout << fmt::format("Recorded as run {} in {}\n", run, a.project);
+  return s.cancelled ? 3 : 0;
+}
+
 std::unique_ptr<QuantCommands> add_quant_commands(CLI::App& app) {
   auto owned = std::make_unique<QuantCommands>();
   QuantCommands& c = *owned;
@@ -361,6 +451,19 @@ std::unique_ptr<QuantCommands> add_quant_commands(CLI::App& app) {
   c.validate->add_option("model", a.model, "ONNX model file (for its input shape and preprocessing)")->required();
   add_data_args(c.validate, a);
   c.validate->add_option("--reference,-r", c.validate_reference, "Reference data (default: the full set the samples are drawn from)");
+
+  c.sensitivity = app.add_subcommand("sensitivity", "Per-layer sensitivity: quantize one layer at a time (or all but one) and measure the harm");
+  c.sensitivity->add_option("model", a.model, "ONNX model file")->required();
+  add_data_args(c.sensitivity, a);
+  add_format_args(c.sensitivity, a);
+  c.sensitivity->add_option("--eval,-e", a.eval, "Data the sweep runs on (labels give top-1 deltas), e.g. fashion-mnist:test")->required();
+  c.sensitivity->add_option("--eval-limit", a.eval_limit, "Use only the first N evaluation samples");
+  c.sensitivity->add_option("--modes", a.modes, "only (just this layer quantized) and/or all-but (everything but this layer), comma-separated")->capture_default_str();
+  c.sensitivity->add_option("--parts", a.parts, "weights, activations and/or both, comma-separated")->capture_default_str();
+  c.sensitivity->add_option("--layers", a.layers, "Only these quantized nodes, comma-separated (default: all)");
+  c.sensitivity->add_option("--sweep-batch", a.sweep_batch, "Batch of the sweep (FP32 activations of a batch are kept in memory)")->capture_default_str();
+  c.sensitivity->add_flag("--no-propagation", a.no_propagation, "Skip the per-tensor error propagation (saves one fetch-everything run per batch)");
+  c.sensitivity->add_flag("--time-baseline", a.time_baseline, "Also time the plain way (a whole-model run per layer and variant) and print both times");
   return owned;
 }
 
@@ -374,6 +477,7 @@ int run_quant_commands(const QuantCommands& c) {
   if (*c.stats) return cmd_stats(c.args, c.stats_tensor, c.stats_all);
   if (*c.export_) return cmd_export(c.args, c.export_args);
   if (*c.validate) return cmd_validate(c.args, c.validate_reference);
+  if (*c.sensitivity) return cmd_sensitivity(c.args);
   return -1;
 }
 

@@ -1,4 +1,4 @@
-// qwb-cli's quantization commands (quantize, stats, export, validate).
+// qwb-cli's quantization commands (quantize, calibrate, stats, export, validate, sensitivity).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -21,6 +21,10 @@ struct QuantArgs {
   std::vector<std::string> exclude, overrides;
   bool verify_export = false, json = false, predictions = false;
   int threads = 0;
+  // sensitivity
+  std::vector<std::string> modes{"only"}, parts{"weights", "activations", "both"}, layers;
+  int64_t sweep_batch = 16;
+  bool no_propagation = false, time_baseline = false;
 };
 
 struct ExportArgs {
@@ -33,7 +37,8 @@ struct QuantCommands {
   ExportArgs export_args;
   std::string stats_tensor, validate_reference;
   bool stats_all = false;
-  CLI::App *quantize = nullptr, *stats = nullptr, *export_ = nullptr, *validate = nullptr, *calibrate = nullptr;
+  CLI::App *quantize = nullptr, *stats = nullptr, *export_ = nullptr, *validate = nullptr, *calibrate = nullptr,
+           *sensitivity = nullptr;
 };
 
 // Registered options point into the returned object; keep it alive until the command ran.

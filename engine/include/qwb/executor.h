@@ -62,6 +62,8 @@ struct TapEvent {
 // their input's buffer, so an in-place write would corrupt another value or an initializer.
 using Tap = std::function<void(const TapEvent& event, Tensor& tensor)>;
 
+using TensorMap = std::map<std::string, Tensor>;
+
 struct RunOptions {
   Tap tap;
   bool tap_inputs = false;  // also call the tap for graph inputs before the first node
@@ -71,12 +73,16 @@ struct RunOptions {
   std::function<bool(int done, int total)> progress;
   // Replaces initializers by name for this run (fake-quantized weights); same dtype and shape.
   std::shared_ptr<const std::map<std::string, Tensor>> initializers;
+  // Values already computed for these same inputs (e.g. FP32 activations reused by a
+  // sensitivity sweep, or replaced activations): a step whose outputs are all here is skipped
+  // and takes them, and a known value always replaces what a step computes; no tap is called
+  // for skipped steps. The caller leaves out every value its changes (initializers, replaced
+  // activations) would alter.
+  std::shared_ptr<const TensorMap> known;
   // Called after each step with its kind ("fast Conv+Add+Relu", "reference Softmax") and its
   // wall time; for profiling.
   std::function<void(const std::string& kind, double ms)> profile;
 };
-
-using TensorMap = std::map<std::string, Tensor>;
 
 class Session {
  public:

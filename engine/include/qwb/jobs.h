@@ -24,6 +24,7 @@
 #include "qwb/model.h"
 #include "qwb/progress.h"
 #include "qwb/quant.h"
+#include "qwb/sensitivity.h"
 #include "qwb/store.h"
 
 namespace qwb {
@@ -80,6 +81,22 @@ struct QuantizeReport {
 };
 
 Result<QuantizeReport> run_quantize(const QuantizeConfig& config, ProgressSink& progress);
+
+// The quantize job's first stages, shared with sensitivity and autoquant: the model and its
+// session, sampled and validated calibration ids, statistics and the calibrated quantization.
+// Reports progress as stages 0..2 of `stages`.
+struct Calibrated {
+  std::shared_ptr<const Model> model;
+  std::shared_ptr<Session> session;
+  std::string model_sha256;
+  std::vector<int64_t> sample_ids;
+  std::string sample_ids_sha256;
+  ValidationReport validation;
+  std::shared_ptr<const Statistics> statistics;
+  std::shared_ptr<const Quantization> quantization;
+  std::vector<std::string> notices;
+};
+Result<Calibrated> calibrate_for(const QuantizeConfig& config, ProgressSink& progress, int stages);
 nlohmann::json to_json(const QuantizeConfig& config);
 Result<QuantizeConfig> quantize_config_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const QuantizeReport& report);
@@ -119,6 +136,34 @@ Result<EvaluateReport> run_evaluate(Project& project, const EvaluateConfig& conf
 
 Result<ExportResult> run_export_fp16(Project& project, const std::string& model, const Fp16Options& options,
                                      const std::string& out, int64_t* run_id);
+
+// Per-layer sensitivity of a quantization (qwb/sensitivity.h) calibrated as `base` says;
+// base.eval names the data the sweep runs on (base.out and base.format are not used).
+struct SensitivityConfig {
+  QuantizeConfig base;
+  SensitivityOptions options;
+};
+
+struct SensitivityJobReport {
+  std::string model, model_sha256;
+  std::vector<int64_t> calib_ids;
+  std::string calib_ids_sha256;
+  std::string format;  // the weights' format under study, e.g. "int8"
+  std::string scheme;  // both specs, described
+  SensitivityReport report;
+  double seconds = 0;
+};
+
+Result<SensitivityJobReport> run_sensitivity(const SensitivityConfig& config, ProgressSink& progress);
+nlohmann::json to_json(const SensitivityConfig& config);
+Result<SensitivityConfig> sensitivity_config_from_json(const nlohmann::json& j);
+// Layers sorted by harm with every metric; "format", "layers", "propagation", "cancelled", ...
+nlohmann::json to_json(const SensitivityJobReport& report);
+// Recorded as a run of kind "sensitivity": per-layer results, metrics (fp32.top1, all.top1,
+// samples), and the document "sensitivity" (to_json of the report). A cancelled sweep keeps its
+// partial results (layers marked "complete": false) and ends the run as cancelled.
+Result<SensitivityJobReport> run_sensitivity(Project& project, const SensitivityConfig& config, ProgressSink& progress,
+                                             int64_t* run_id);
 
 // Latency of a model on seeded synthetic inputs (batch B), after warm-up runs.
 struct BenchConfig {

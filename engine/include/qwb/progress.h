@@ -38,4 +38,21 @@ class FunctionProgress final : public ProgressSink {
   std::function<bool(int64_t, int64_t, const std::string&)> fn_;
 };
 
+// Progress of one stage mapped onto a fixed share of the whole job.
+class StageProgress final : public ProgressSink {
+ public:
+  StageProgress(ProgressSink& outer, int stage, int stages, std::string name)
+      : outer_(outer), stage_(stage), stages_(stages), name_(std::move(name)) {}
+  bool report(int64_t done, int64_t total, const std::string& message) override {
+    const int64_t scale = 1000;
+    const int64_t part = total > 0 ? done * scale / total : 0;
+    return outer_.report(stage_ * scale + part, stages_ * scale, name_ + ": " + message);
+  }
+
+ private:
+  ProgressSink& outer_;
+  int stage_, stages_;
+  std::string name_;
+};
+
 }  // namespace qwb

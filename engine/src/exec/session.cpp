@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -48,6 +49,9 @@ struct Session::Impl {
   // initializers alone (exporters slice weights, build shapes from Constant nodes, ...).
   std::map<std::string, Tensor> folded;
   std::vector<bool> folded_node;
+  // Initializers that only Conv/ConvTranspose/Gemm/MatMul/Add nodes read, and no folded node:
+  // the fused program reads them at run time, so replacing them needs no unfused program.
+  std::set<std::string> runtime_weights;
 
   void fold_constants();
 
@@ -237,6 +241,19 @@ Result<Session> Session::create(std::shared_ptr<const Model> model, const Sessio
   if (im.backend == Backend::kFast) im.fold_constants();
   im.fused = im.build_program(true);
   im.observable = im.build_program(false);
+  if (im.backend == Backend::kFast) {
+    static const std::set<std::string> kRuntimeReaders{"Conv", "ConvTranspose", "Gemm", "MatMul", "Add"};
+    std::set<std::string> captured;
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      const Node& n = g.nodes[i];
+      const bool reads_at_run = n.domain.empty() && kRuntimeReaders.count(n.op_type) && !im.folded_node[i];
+      for (const auto& in : n.inputs) {
+        if (!g.initializers.count(in)) continue;
+        (reads_at_run ? im.runtime_weights : captured).insert(in);
+      }
+    }
+    for (const auto& c : captured) im.runtime_weights.erase(c);
+  }
   return s;
 }
 
@@ -329,9 +346,12 @@ Result<TensorMap> Session::run(const TensorMap& inputs, const RunOptions& option
       return invalid_argument(file_ctx + ": the model has no input named '" + name + "' (inputs: " + names + ")");
     }
   }
-  // A tap or fetch must see every value: run without cross-node fusion then.
-  // Replaced initializers would invalidate folded values; they come with taps anyway.
-  const Program& prog = options.tap || !options.fetch.empty() || options.initializers ? im.observable : im.fused;
+  // A tap or fetch must see every value: run without cross-node fusion then. Replaced
+  // initializers keep the fused program only when its kernels read them at run time.
+  const bool fusable_overrides =
+      !options.initializers || std::all_of(options.initializers->begin(), options.initializers->end(),
+                                           [&](const auto& kv) { return im.runtime_weights.count(kv.first) > 0; });
+  const Program& prog = options.tap || !options.fetch.empty() || !fusable_overrides ? im.observable : im.fused;
   std::vector<fast::Value> values(im.value_name.size());
   std::vector<int> remaining = prog.consumer_count;
   std::vector<bool> keep = im.keep;
@@ -407,7 +427,27 @@ Result<TensorMap> Session::run(const TensorMap& inputs, const RunOptions& option
   };
 
   const int total = static_cast<int>(g.nodes.size());
+  auto take_known = [&](const Program::Item& item) {
+    if (!options.known) return false;
+    for (int v : item.out) {
+      if (v >= 0 && !options.known->count(im.value_name[static_cast<size_t>(v)])) return false;
+    }
+    for (int v : item.out) {
+      if (v < 0) continue;
+      values[static_cast<size_t>(v)] = fast::Value::of(options.known->at(im.value_name[static_cast<size_t>(v)]));
+      keep[static_cast<size_t>(v)] = true;  // shared with the caller: never reused in place
+    }
+    return true;
+  };
   for (const Program::Item& item : prog.items) {
+    if (take_known(item)) {
+      for (int v : item.in) {
+        if (v >= 0 && --remaining[static_cast<size_t>(v)] == 0 && !keep[static_cast<size_t>(v)]) {
+          values[static_cast<size_t>(v)] = fast::Value();
+        }
+      }
+      continue;
+    }
     const auto t0 = options.profile ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     std::vector<fast::Value> produced(item.out.size());
     if (item.node >= 0) {
@@ -458,6 +498,13 @@ Result<TensorMap> Session::run(const TensorMap& inputs, const RunOptions& option
     for (size_t o = 0; o < item.out.size(); ++o) {
       if (item.out[o] < 0) continue;
       fast::Value& v = produced[o];
+      if (options.known) {  // a step with some outputs known still runs; the known ones win
+        auto k = options.known->find(im.value_name[static_cast<size_t>(item.out[o])]);
+        if (k != options.known->end()) {
+          v = fast::Value::of(k->second);
+          keep[static_cast<size_t>(item.out[o])] = true;
+        }
+      }
       if (options.tap) {
         Tensor t = fast::to_plain(v, stream);
         int index = 0;

@@ -25,22 +25,6 @@ json error_json(const OutputError& e) {
           {"cosine", e.cosine}, {"mse", e.mse}, {"nmse", e.nmse}, {"max_abs", e.max_abs}};
 }
 
-// Progress of one stage mapped onto a fixed share of the whole job.
-class StageProgress final : public ProgressSink {
- public:
-  StageProgress(ProgressSink& outer, int stage, int stages, std::string name)
-      : outer_(outer), stage_(stage), stages_(stages), name_(std::move(name)) {}
-  bool report(int64_t done, int64_t total, const std::string& message) override {
-    const int64_t scale = 1000;
-    const int64_t part = total > 0 ? done * scale / total : 0;
-    return outer_.report(stage_ * scale + part, stages_ * scale, name_ + ": " + message);
-  }
-
- private:
-  ProgressSink& outer_;
-  int stage_, stages_;
-  std::string name_;
-};
 
 }  // namespace
 
@@ -66,29 +50,21 @@ Result<Dataset> load_for_model(const Model& model, const DataSource& source) {
   return load_dataset(source.spec, opt);
 }
 
-Result<QuantizeReport> run_quantize(const QuantizeConfig& c, ProgressSink& progress) {
-  const auto t0 = std::chrono::steady_clock::now();
-  QuantizeReport r;
-  r.config = to_json(c);
-  r.model = c.model;
-  r.out = c.out;
-  r.format = c.format;
-  if (c.format != "qdq" && c.format != "trt-cache" && c.format != "ort-calib") {
-    return invalid_argument("unknown export format '" + c.format + "' for a quantization (known: qdq, trt-cache, ort-calib)");
-  }
-  const int stages = 5;
+Result<Calibrated> calibrate_for(const QuantizeConfig& c, ProgressSink& progress, int stages) {
+  Calibrated r;
   if (!progress.report(0, stages * 1000, "loading model")) return cancelled("quantization cancelled");
   auto loaded = Model::load(c.model, {.run_checker = true, .measure_shapes = false});
   if (!loaded) return loaded.status();
-  auto model = std::make_shared<const Model>(std::move(*loaded));
+  r.model = std::make_shared<const Model>(std::move(*loaded));
   QWB_ASSIGN_OR_RETURN(r.model_sha256, sha256_file(c.model));
-  QWB_ASSIGN_OR_RETURN(QuantPlan plan, make_plan(*model, c.quant));
-  QWB_ASSIGN_OR_RETURN(Session session, Session::create(model, {.threads = c.threads}));
+  QWB_ASSIGN_OR_RETURN(QuantPlan plan, make_plan(*r.model, c.quant));
+  QWB_ASSIGN_OR_RETURN(Session session, Session::create(r.model, {.threads = c.threads}));
+  r.session = std::make_shared<Session>(std::move(session));
 
   // Calibration data: sample, then validate the sample against the set it came from.
-  QWB_ASSIGN_OR_RETURN(Dataset calib_all, load_for_model(*model, c.calib.data));
+  QWB_ASSIGN_OR_RETURN(Dataset calib_all, load_for_model(*r.model, c.calib.data));
   if (calib_all.size() == 0) return invalid_argument("calibration data '" + c.calib.data.spec + "' is empty");
-  QWB_ASSIGN_OR_RETURN(Shape target, model_sample_shape(*model, calib_all));
+  QWB_ASSIGN_OR_RETURN(Shape target, model_sample_shape(*r.model, calib_all));
   (void)target;
   if (!c.calib.ids.empty()) {
     QWB_ASSIGN_OR_RETURN(r.sample_ids, resolve_sample_ids(calib_all, c.calib.ids));
@@ -104,12 +80,11 @@ Result<QuantizeReport> run_quantize(const QuantizeConfig& c, ProgressSink& progr
   }
 
   StageProgress sp_stats(progress, 1, stages, "statistics");
-  QWB_ASSIGN_OR_RETURN(Statistics stats, collect_statistics(session, calib_all, r.sample_ids, &plan, {.batch = c.batch}, sp_stats));
-  r.calib_seconds = stats.seconds;
+  QWB_ASSIGN_OR_RETURN(Statistics stats, collect_statistics(*r.session, calib_all, r.sample_ids, &plan, {.batch = c.batch}, sp_stats));
   auto shared_stats = std::make_shared<const Statistics>(std::move(stats));
   r.statistics = shared_stats;
   if (!progress.report(2 * 1000, stages * 1000, "calibrating")) return cancelled("quantization cancelled");
-  QWB_ASSIGN_OR_RETURN(Quantization q, calibrate(*model, plan, *shared_stats, c.method));
+  QWB_ASSIGN_OR_RETURN(Quantization q, calibrate(*r.model, plan, *shared_stats, c.method));
   const QuantSpec& ws = c.quant.weights;
   if ((ws.dtype == DType::kInt8 || ws.dtype == DType::kUInt8) && !ws.reduce_range && c.quant.activations.is_integer() &&
       !cpu_has_vnni()) {
@@ -118,6 +93,31 @@ Result<QuantizeReport> run_quantize(const QuantizeConfig& c, ProgressSink& progr
                         "(--reduce-range) for CPUs without VNNI");
   }
   r.quantization = std::make_shared<const Quantization>(std::move(q));
+  return r;
+}
+
+Result<QuantizeReport> run_quantize(const QuantizeConfig& c, ProgressSink& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  QuantizeReport r;
+  r.config = to_json(c);
+  r.model = c.model;
+  r.out = c.out;
+  r.format = c.format;
+  if (c.format != "qdq" && c.format != "trt-cache" && c.format != "ort-calib") {
+    return invalid_argument("unknown export format '" + c.format + "' for a quantization (known: qdq, trt-cache, ort-calib)");
+  }
+  const int stages = 5;
+  QWB_ASSIGN_OR_RETURN(Calibrated cal, calibrate_for(c, progress, stages));
+  const auto& model = cal.model;
+  const Session& session = *cal.session;
+  r.model_sha256 = cal.model_sha256;
+  r.sample_ids = cal.sample_ids;
+  r.sample_ids_sha256 = cal.sample_ids_sha256;
+  r.validation = cal.validation;
+  r.statistics = cal.statistics;
+  r.calib_seconds = cal.statistics->seconds;
+  r.quantization = cal.quantization;
+  r.notices = cal.notices;
 
   if (!c.out.empty()) {
     if (!progress.report(3 * 1000, stages * 1000, "exporting")) return cancelled("quantization cancelled");

@@ -136,6 +136,45 @@ Result<QuantizeReport> run_quantize(Project& p, const QuantizeConfig& c, Progres
   return r;
 }
 
+Result<SensitivityJobReport> run_sensitivity(Project& p, const SensitivityConfig& c, ProgressSink& progress,
+                                             int64_t* run_id) {
+  QWB_ASSIGN_OR_RETURN(RecordedModel model, add_model(p, c.base.model));
+  QWB_ASSIGN_OR_RETURN(int64_t calib_id, add_dataset(p, model.model, c.base.calib.data));
+  QWB_ASSIGN_OR_RETURN(int64_t eval_id, add_dataset(p, model.model, c.base.eval));
+  RunConfig rc;
+  rc.kind = "sensitivity";
+  rc.model_id = model.id;
+  rc.dataset_id = calib_id;
+  rc.eval_dataset_id = eval_id;
+  rc.config = to_json(c);
+  rc.seed = c.base.calib.seed;
+  QWB_ASSIGN_OR_RETURN(int64_t run, p.create_run(rc));
+  if (run_id) *run_id = run;
+  QWB_RETURN_IF_ERROR(p.start_run(run));
+  auto r = run_sensitivity(c, progress);
+  if (!r) return fail_run(p, run, r.status());
+  const SensitivityReport& s = r->report;
+  std::map<std::string, double> m;
+  put_metric(m, "fp32.top1", s.fp32_top1);
+  put_metric(m, "all.top1", s.all_top1);
+  put_metric(m, "samples", static_cast<double>(s.samples));
+  put_metric(m, "layers", static_cast<double>(s.layers.size()));
+  put_metric(m, "seconds", r->seconds);
+  const json doc = to_json(*r);
+  std::vector<LayerResult> rows;
+  for (const auto& l : doc.at("layers")) rows.push_back({l.at("layer").get<std::string>(), l});
+  Status st = p.set_run_inputs(run, r->calib_ids, r->calib_ids_sha256, r->model_sha256);
+  if (st) st = p.add_metrics(run, m);
+  if (st) st = p.add_layer_results(run, rows);
+  if (st) st = p.put_document(run, "sensitivity", doc);
+  if (!st) return fail_run(p, run, st);
+  // A cancelled sweep keeps what it measured; the run says it did not finish.
+  QWB_RETURN_IF_ERROR(p.finish_run(run, s.cancelled ? RunStatus::kCancelled : RunStatus::kSucceeded,
+                                   s.cancelled ? "cancelled after " + std::to_string(s.samples) + " of " +
+                                                     std::to_string(s.planned_samples) + " samples" : ""));
+  return r;
+}
+
 Result<EvaluateReport> run_evaluate(Project& p, const EvaluateConfig& c, ProgressSink& progress, int64_t* run_id) {
   QWB_ASSIGN_OR_RETURN(RecordedModel model, add_model(p, c.model));
   QWB_ASSIGN_OR_RETURN(int64_t data_id, add_dataset(p, model.model, c.data));
