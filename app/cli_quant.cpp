@@ -410,6 +410,64 @@ int cmd_sensitivity(const QuantArgs& a) {
   return s.cancelled ? 3 : 0;
 }
 
+int cmd_autoquant(const QuantArgs& a) {
+  auto base = to_config(a);
+  if (!base) return fail(base.status());
+  qwb::AutoquantConfig cfg;
+  cfg.base = *base;
+  cfg.max_drop = a.max_drop;
+  cfg.relative = a.relative;
+  cfg.time_budget_seconds = a.time_budget;
+  cfg.sensitivity_samples = a.sensitivity_samples;
+  auto obj = qwb::parse_objective(a.objective);
+  if (!obj) return fail(obj.status());
+  cfg.objective = *obj;
+  if (!a.candidates.empty()) {
+    // Each item TYPE[:GRANULARITY], e.g. int4:block:32,int8:channel,fp16,none
+    for (const auto& item : split_list(a.candidates)) {
+      const auto colon = item.find(':');
+      const std::string type = item.substr(0, colon);
+      const std::string gran = colon == std::string::npos ? (type == "int8" || type == "uint8" ? "channel" : "tensor") : item.substr(colon + 1);
+      auto spec = type == "fp32" ? qwb::Result<qwb::QuantSpec>(qwb::QuantSpec{}) : spec_from(type, !a.affine_weights, gran, a.reduce_range && type == "int8");
+      if (!spec) return fail(qwb::invalid_argument("--candidates '" + item + "': " + spec.status().message()));
+      cfg.candidates.push_back(*spec);
+    }
+    cfg.base.quant.weights = cfg.candidates.front();
+  }
+  TtyProgress progress(!a.json);
+  int64_t run = 0;
+  qwb::Result<qwb::AutoquantReport> r = qwb::invalid_argument("unset");
+  if (!a.project.empty()) {
+    auto p = qwb::Project::open_or_create(a.project);
+    if (!p) return fail(p.status());
+    r = qwb::run_autoquant(*p, cfg, progress, &run);
+  } else {
+    r = qwb::run_autoquant(cfg, progress);
+  }
+  if (!r) return fail(r.status());
+  if (a.json) {
+    json j = qwb::to_json(*r);
+    if (run) j["run"] = run;
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  const auto& best = r->evaluated.at(static_cast<size_t>(r->best));
+  std::cout << fmt::format("{}: {}\n", a.model, r->statement);
+  std::cout << "Plan (layers most harmful first):\n";
+  for (const auto& l : r->layer_order) std::cout << fmt::format("  {:<40} {}\n", l, best.formats.at(l));
+  std::cout << fmt::format("Objective {}: {:.6g}{}\n", a.objective, best.cost,
+                           r->cost_fp32 > 0 ? fmt::format(" ({:.1f}% of all-fp32 {:.6g})", 100 * best.cost / r->cost_fp32, r->cost_fp32) : "");
+  std::cout << "Evaluated plans (top-1, drop points, cost; * Pareto front, > best):\n";
+  for (size_t i = 0; i < r->evaluated.size(); ++i) {
+    const auto& p = r->evaluated[i];
+    std::cout << fmt::format("  {}{} {:>7}  {:+.2f}  {:.6g}{}\n", static_cast<int>(i) == r->best ? ">" : " ", p.pareto ? "*" : " ",
+                             pct(p.top1), -p.drop_pts, p.cost, p.meets_budget ? "" : "  (over budget)");
+  }
+  if (r->exported) std::cout << fmt::format("Wrote {} (opset {}, {} bytes)\n", r->exported->path, r->exported->opset, r->exported->bytes);
+  if (run) std::cout << fmt::format("Recorded as run {} in {}\n", run, a.project);
+  return 0;
+}
+
 std::unique_ptr<QuantCommands> add_quant_commands(CLI::App& app) {
   auto owned = std::make_unique<QuantCommands>();
   QuantCommands& c = *owned;
@@ -464,6 +522,24 @@ std::unique_ptr<QuantCommands> add_quant_commands(CLI::App& app) {
   c.sensitivity->add_option("--sweep-batch", a.sweep_batch, "Batch of the sweep (FP32 activations of a batch are kept in memory)")->capture_default_str();
   c.sensitivity->add_flag("--no-propagation", a.no_propagation, "Skip the per-tensor error propagation (saves one fetch-everything run per batch)");
   c.sensitivity->add_flag("--time-baseline", a.time_baseline, "Also time the plain way (a whole-model run per layer and variant) and print both times");
+
+  QuantArgs& q = c.auto_args;
+  q.weights = "int4";
+  q.granularity = "block:32";
+  q.activations = "none";
+  c.autoquant = app.add_subcommand("autoquant", "Accuracy-aware mixed precision: the cheapest per-layer formats within an accuracy budget");
+  c.autoquant->add_option("model", q.model, "ONNX model file")->required();
+  add_data_args(c.autoquant, q);
+  add_format_args(c.autoquant, q);
+  c.autoquant->add_option("--eval,-e", q.eval, "Labelled data every candidate plan is evaluated on, e.g. fashion-mnist:test")->required();
+  c.autoquant->add_option("--eval-limit", q.eval_limit, "Use only the first N evaluation samples");
+  c.autoquant->add_option("--max-drop", q.max_drop, "Accuracy budget: top-1 drop in points (with --relative: % of the FP32 top-1)")->capture_default_str();
+  c.autoquant->add_flag("--relative", q.relative, "--max-drop is relative (%) instead of absolute points");
+  c.autoquant->add_option("--objective", q.objective, "size (model bytes) | bitops (MACs x weight bits x activation bits) | latency (measured, batch 1)")->capture_default_str();
+  c.autoquant->add_option("--time-budget", q.time_budget, "Seconds; the best plan found so far is returned when it runs out")->capture_default_str();
+  c.autoquant->add_option("--candidates", q.candidates, "Per-layer formats, cheapest first, e.g. int4:block:32,int8:channel,fp16,fp32 (default: --weights, int8 per channel, fp16, fp32)");
+  c.autoquant->add_option("--sensitivity-samples", q.sensitivity_samples, "Evaluation samples the sensitivity that orders the search uses")->capture_default_str();
+  c.autoquant->add_option("--out,-o", q.out, "Write the best plan as an ONNX QDQ model");
   return owned;
 }
 
@@ -478,6 +554,7 @@ int run_quant_commands(const QuantCommands& c) {
   if (*c.export_) return cmd_export(c.args, c.export_args);
   if (*c.validate) return cmd_validate(c.args, c.validate_reference);
   if (*c.sensitivity) return cmd_sensitivity(c.args);
+  if (*c.autoquant) return cmd_autoquant(c.auto_args);
   return -1;
 }
 

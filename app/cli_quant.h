@@ -1,4 +1,4 @@
-// qwb-cli's quantization commands (quantize, calibrate, stats, export, validate, sensitivity).
+// qwb-cli's quantization commands (quantize, calibrate, stats, export, validate, sensitivity, autoquant).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -25,6 +25,11 @@ struct QuantArgs {
   std::vector<std::string> modes{"only"}, parts{"weights", "activations", "both"}, layers;
   int64_t sweep_batch = 16;
   bool no_propagation = false, time_baseline = false;
+  // autoquant
+  double max_drop = 0.5, time_budget = 300;
+  bool relative = false;
+  std::string objective = "size", candidates;
+  int64_t sensitivity_samples = 500;
 };
 
 struct ExportArgs {
@@ -34,11 +39,12 @@ struct ExportArgs {
 
 struct QuantCommands {
   QuantArgs args;
+  QuantArgs auto_args;  // autoquant: its own defaults (int4 block:32 weights, float activations)
   ExportArgs export_args;
   std::string stats_tensor, validate_reference;
   bool stats_all = false;
   CLI::App *quantize = nullptr, *stats = nullptr, *export_ = nullptr, *validate = nullptr, *calibrate = nullptr,
-           *sensitivity = nullptr;
+           *sensitivity = nullptr, *autoquant = nullptr;
 };
 
 // Registered options point into the returned object; keep it alive until the command ran.

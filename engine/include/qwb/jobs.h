@@ -165,6 +165,57 @@ nlohmann::json to_json(const SensitivityJobReport& report);
 Result<SensitivityJobReport> run_sensitivity(Project& project, const SensitivityConfig& config, ProgressSink& progress,
                                              int64_t* run_id);
 
+// Accuracy-aware mixed precision: per-layer weight formats chosen from `candidates` (cheapest
+// first; "fp32" keeps a layer in float) so that the top-1 drop against FP32 on base.eval stays
+// within the budget at the lowest cost. Sensitivity (only-this-layer, on sensitivity_samples
+// of the evaluation data) orders the layers; every candidate plan is evaluated on the whole
+// evaluation set; the best plan that meets the budget is kept and returned when time runs out;
+// every evaluated plan is reported and the accuracy-cost Pareto front marked.
+enum class Objective { kSize, kBitops, kLatency };
+const char* objective_name(Objective o);
+Result<Objective> parse_objective(const std::string& s);  // size | bitops | latency
+
+struct AutoquantConfig {
+  QuantizeConfig base;  // base.quant.weights is the cheapest format; base.out the export
+  std::vector<QuantSpec> candidates;  // empty: base.quant.weights, int8 per channel, fp16, fp32
+  double max_drop = 0.5;  // points (or % of FP32 top-1 with relative)
+  bool relative = false;
+  Objective objective = Objective::kSize;
+  double time_budget_seconds = 300;
+  int64_t sensitivity_samples = 500;
+};
+
+struct AutoquantPlan {
+  std::map<std::string, std::string> formats;  // layer -> candidate name ("int4 block:32", "fp32")
+  double top1 = 0, drop_pts = 0, cost = 0;
+  double low_bit_share = 0;  // share of the quantizable weight parameters at the cheapest format
+  bool meets_budget = false, pareto = false;
+  double seconds = 0;        // when it was evaluated, since the start
+};
+
+struct AutoquantReport {
+  std::string model, model_sha256;
+  double fp32_top1 = 0, allowed_drop_pts = 0;
+  std::vector<std::string> candidates;   // names, cheapest first
+  std::vector<std::string> layer_order;  // most harmful first
+  std::vector<AutoquantPlan> evaluated;  // in evaluation order
+  int best = -1;                          // index into evaluated
+  bool budget_met = false, timed_out = false;
+  std::string statement;                  // one line: what was found and whether it meets the budget
+  std::optional<ExportResult> exported;
+  std::shared_ptr<const Quantization> quantization;  // of the best plan
+  double cost_fp32 = 0;                   // the objective's cost with every layer in fp32
+  double seconds = 0;
+  nlohmann::json config;
+};
+
+Result<AutoquantReport> run_autoquant(const AutoquantConfig& config, ProgressSink& progress);
+nlohmann::json to_json(const AutoquantConfig& config);
+nlohmann::json to_json(const AutoquantReport& report);
+// Recorded as a run of kind "autoquant": metrics, per-layer formats and the document "autoquant".
+Result<AutoquantReport> run_autoquant(Project& project, const AutoquantConfig& config, ProgressSink& progress,
+                                      int64_t* run_id);
+
 // Latency of a model on seeded synthetic inputs (batch B), after warm-up runs.
 struct BenchConfig {
   std::string model;

@@ -175,6 +175,45 @@ Result<SensitivityJobReport> run_sensitivity(Project& p, const SensitivityConfig
   return r;
 }
 
+Result<AutoquantReport> run_autoquant(Project& p, const AutoquantConfig& c, ProgressSink& progress, int64_t* run_id) {
+  QWB_ASSIGN_OR_RETURN(RecordedModel model, add_model(p, c.base.model));
+  QWB_ASSIGN_OR_RETURN(int64_t calib_id, add_dataset(p, model.model, c.base.calib.data));
+  QWB_ASSIGN_OR_RETURN(int64_t eval_id, add_dataset(p, model.model, c.base.eval));
+  RunConfig rc;
+  rc.kind = "autoquant";
+  rc.model_id = model.id;
+  rc.dataset_id = calib_id;
+  rc.eval_dataset_id = eval_id;
+  rc.config = to_json(c);
+  rc.seed = c.base.calib.seed;
+  QWB_ASSIGN_OR_RETURN(int64_t run, p.create_run(rc));
+  if (run_id) *run_id = run;
+  QWB_RETURN_IF_ERROR(p.start_run(run));
+  auto r = run_autoquant(c, progress);
+  if (!r) return fail_run(p, run, r.status());
+  const AutoquantPlan& best = r->evaluated.at(static_cast<size_t>(r->best));
+  std::map<std::string, double> m;
+  put_metric(m, "fp32.top1", r->fp32_top1);
+  put_metric(m, "quantized.top1", best.top1);
+  put_metric(m, "delta_top1_pts", -best.drop_pts);
+  put_metric(m, "budget_met", r->budget_met ? 1 : 0);
+  put_metric(m, "low_bit_share", best.low_bit_share);
+  put_metric(m, "cost", best.cost);
+  put_metric(m, "plans_evaluated", static_cast<double>(r->evaluated.size()));
+  put_metric(m, "seconds", r->seconds);
+  if (r->exported) put_metric(m, "exported.bytes", static_cast<double>(r->exported->bytes));
+  std::vector<LayerResult> rows;
+  for (const auto& [layer, format] : best.formats) rows.push_back({layer, {{"format", format}}});
+  Status st = p.add_metrics(run, m);
+  if (st) st = p.add_layer_results(run, rows);
+  if (st) st = p.put_document(run, "autoquant", to_json(*r));
+  if (st) st = p.add_thresholds(run, *r->quantization);
+  if (st && r->exported) st = add_file_artifact(p, run, r->exported->path, "qdq");
+  if (!st) return fail_run(p, run, st);
+  QWB_RETURN_IF_ERROR(p.finish_run(run, RunStatus::kSucceeded));
+  return r;
+}
+
 Result<EvaluateReport> run_evaluate(Project& p, const EvaluateConfig& c, ProgressSink& progress, int64_t* run_id) {
   QWB_ASSIGN_OR_RETURN(RecordedModel model, add_model(p, c.model));
   QWB_ASSIGN_OR_RETURN(int64_t data_id, add_dataset(p, model.model, c.data));

@@ -227,6 +227,7 @@ Simulation::Simulation(std::shared_ptr<const Quantization> q) : q_(std::move(q))
 
 RunOptions Simulation::run_options(RunOptions base) const {
   base.initializers = weights_;
+  if (q_->activations.empty() && !base.tap) return base;  // weight-only: no tap, the fused program runs
   base.tap_inputs = true;
   Tap outer = std::move(base.tap);
   std::shared_ptr<const Quantization> q = q_;
