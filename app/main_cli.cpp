@@ -16,6 +16,7 @@
 #include "qwb/tensor_io.h"
 #include "qwb/version.h"
 #include "cli_common.h"
+#include "cli_decide.h"
 #include "cli_project.h"
 #include "cli_quant.h"
 #include "qwb/jobs.h"
@@ -284,6 +285,7 @@ int main(int argc, char** argv) {
   auto* ops = app.add_subcommand("ops", "List the ops the executor supports");
   auto quant = cli::add_quant_commands(app);
   auto project = cli::add_project_commands(app);
+  auto decide = cli::add_decide_commands(app);
 
   try {
     app.parse(argc, argv);
@@ -321,6 +323,7 @@ int main(int argc, char** argv) {
   }
   if (int rc = cli::run_quant_commands(*quant); rc >= 0) return rc;
   if (int rc = cli::run_project_commands(*project); rc >= 0) return rc;
+  if (int rc = cli::run_decide_commands(*decide); rc >= 0) return rc;
   if (*ops) {
     for (const auto& op : qwb::supported_ops()) std::cout << op << "\n";
     return 0;

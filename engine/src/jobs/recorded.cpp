@@ -2,6 +2,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "qwb/decide.h"
 #include "qwb/hash.h"
 #include "qwb/jobs.h"
 
@@ -133,6 +134,10 @@ Result<QuantizeReport> run_quantize(Project& p, const QuantizeConfig& c, Progres
   if (st && !c.out.empty()) st = add_file_artifact(p, run, c.out, c.format);
   if (!st) return fail_run(p, run, st);
   QWB_RETURN_IF_ERROR(p.finish_run(run, RunStatus::kSucceeded));
+  // The measured loss (and compression) updates this architecture x machine x format row of the
+  // decision table (qwb/decide.h). The run has succeeded already, so a failure here is a notice.
+  if (auto learned = learn_from_run(p, run, this_machine_hardware()); !learned)
+    r->notices.push_back("decision table not updated: " + learned.status().message());
   return r;
 }
 
