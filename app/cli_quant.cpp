@@ -403,8 +403,12 @@ int cmd_sensitivity(const QuantArgs& a) {
                              s.propagation.size(), db(worst->accumulated_sqnr_db), worst->tensor, worst->producer);
   }
   if (a.time_baseline) {
-    std::cout << fmt::format("Sweep with reuse {:.3f} s, whole-model run per layer and variant {:.3f} s (ratio {:.2f})\n",
-                             s.reuse_seconds, s.baseline_seconds, s.reuse_seconds > 0 ? s.baseline_seconds / s.reuse_seconds : 0.0);
+    const double reuse = std::max(s.reuse_seconds, 1e-9);
+    std::cout << fmt::format("Sweep with reuse {:.3f} s; whole-model run per layer and variant: {:.3f} s with the same "
+                             "program (ratio {:.2f}), {:.3f} s through simulation taps (ratio {:.2f}); largest output "
+                             "difference {:.3g}\n",
+                             s.reuse_seconds, s.baseline_seconds, s.baseline_seconds / reuse, s.simulation_seconds,
+                             s.simulation_seconds / reuse, s.baseline_max_abs_diff);
   }
   if (run) std::cout << fmt::format("Recorded as run {} in {}\n", run, a.project);
   return s.cancelled ? 3 : 0;

@@ -79,6 +79,11 @@ struct RunOptions {
   // for skipped steps. The caller leaves out every value its changes (initializers, replaced
   // activations) would alter.
   std::shared_ptr<const TensorMap> known;
+  // Return every value this run materialises (fusion stays on, so values inside a fused step
+  // are not among them); graph inputs and initializers are not returned.
+  bool fetch_all = false;
+  // Run only what `fetch` needs (given `known`); graph outputs are then not returned.
+  bool fetch_only = false;
   // Called after each step with its kind ("fast Conv+Add+Relu", "reference Softmax") and its
   // wall time; for profiling.
   std::function<void(const std::string& kind, double ms)> profile;

@@ -86,7 +86,9 @@ struct SensitivityReport {
   double seconds = 0;
   // time_baseline: seconds of the "only" sweep with reuse (FP32 pass included) and of the
   // plain way, over all batches.
-  double reuse_seconds = 0, baseline_seconds = 0;
+  // baseline: the same runs without reuse; simulation: each layer through Simulation-style taps.
+  double reuse_seconds = 0, baseline_seconds = 0, simulation_seconds = 0;
+  double baseline_max_abs_diff = 0;  // largest |output difference| between the two ways
 };
 
 // Cancelling through `progress` returns the partial report (cancelled = true), not an error.

@@ -360,6 +360,28 @@ Result<TensorMap> Session::run(const TensorMap& inputs, const RunOptions& option
     if (it == im.value_id.end()) return not_found(file_ctx + ": no value named '" + f + "' to fetch");
     keep[static_cast<size_t>(it->second)] = true;
   }
+  if (options.fetch_all) keep.assign(keep.size(), true);
+  // fetch_only: the steps the fetched values need, walking back from them until known values.
+  std::vector<bool> needed;
+  if (options.fetch_only) {
+    std::vector<bool> want(im.value_name.size(), false);
+    for (const auto& f : options.fetch) want[static_cast<size_t>(im.value_id.at(f))] = true;
+    needed.assign(prog.items.size(), false);
+    for (size_t k = prog.items.size(); k-- > 0;) {
+      const Program::Item& item = prog.items[k];
+      bool all_known = options.known != nullptr, wanted = false;
+      for (int v : item.out) {
+        if (v < 0) continue;
+        wanted = wanted || want[static_cast<size_t>(v)];
+        all_known = all_known && options.known->count(im.value_name[static_cast<size_t>(v)]);
+      }
+      if (!wanted || all_known) continue;
+      needed[k] = true;
+      for (int v : item.in) {
+        if (v >= 0) want[static_cast<size_t>(v)] = true;
+      }
+    }
+  }
   for (const auto& [name, t] : g.initializers) values[static_cast<size_t>(im.value_id.at(name))] = fast::Value::of(t);
   if (prog.folded) {
     for (const auto& [name, t] : im.folded) {
@@ -439,7 +461,8 @@ Result<TensorMap> Session::run(const TensorMap& inputs, const RunOptions& option
     }
     return true;
   };
-  for (const Program::Item& item : prog.items) {
+  for (size_t k = 0; k < prog.items.size(); ++k) {
+    const Program::Item& item = prog.items[k];
     if (take_known(item)) {
       for (int v : item.in) {
         if (v >= 0 && --remaining[static_cast<size_t>(v)] == 0 && !keep[static_cast<size_t>(v)]) {
@@ -448,6 +471,7 @@ Result<TensorMap> Session::run(const TensorMap& inputs, const RunOptions& option
       }
       continue;
     }
+    if (!needed.empty() && !needed[k]) continue;
     const auto t0 = options.profile ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     std::vector<fast::Value> produced(item.out.size());
     if (item.node >= 0) {
@@ -531,7 +555,18 @@ Result<TensorMap> Session::run(const TensorMap& inputs, const RunOptions& option
   }
 
   TensorMap out;
-  for (const auto& o : g.outputs) out[o.name] = fast::to_plain(values[static_cast<size_t>(im.value_id.at(o.name))], stream);
+  if (!options.fetch_only) {
+    for (const auto& o : g.outputs) out[o.name] = fast::to_plain(values[static_cast<size_t>(im.value_id.at(o.name))], stream);
+  }
+  if (options.fetch_all) {
+    for (const Program::Item& item : prog.items) {
+      for (int v : item.out) {
+        if (v >= 0 && values[static_cast<size_t>(v)].defined()) {
+          out[im.value_name[static_cast<size_t>(v)]] = fast::to_plain(values[static_cast<size_t>(v)], stream);
+        }
+      }
+    }
+  }
   for (const auto& f : options.fetch) {
     fast::Value& v = values[static_cast<size_t>(im.value_id.at(f))];
     if (!v.defined()) return not_found(file_ctx + ": value '" + f + "' was not computed");

@@ -104,6 +104,7 @@ json to_json(const SensitivityJobReport& r) {
           {"planned_samples", s.planned_samples}, {"cancelled", s.cancelled}, {"partial", s.cancelled},
           {"seconds", r.seconds}, {"sweep_seconds", s.seconds},
           {"reuse_seconds", s.reuse_seconds}, {"baseline_seconds", s.baseline_seconds},
+          {"simulation_seconds", s.simulation_seconds}, {"baseline_max_abs_diff", s.baseline_max_abs_diff},
           {"layers", layers}, {"propagation", prop}};
 }
 

@@ -242,8 +242,14 @@ Result<SensitivityReport> analyze_sensitivity(const Session& session, const Quan
     QWB_ASSIGN_OR_RETURN(Tensor x, gather_batch(data, ids, b0, b1, target));
     const TensorMap inputs{{input, x}};
     const auto t_fp32 = Clock::now();
+    // Every value when the propagation needs them all; else what the fused program materialises
+    // (values inside a fused step are recomputed from its inputs when needed).
     RunOptions all_values;
-    all_values.fetch = produced;
+    if (o.propagation) {
+      all_values.fetch = produced;
+    } else {
+      all_values.fetch_all = true;
+    }
     QWB_ASSIGN_OR_RETURN(TensorMap fp32_map, session.run(inputs, all_values));
     const double fp32_seconds = since(t_fp32);
     auto fp32 = std::make_shared<const TensorMap>(std::move(fp32_map));
@@ -306,23 +312,38 @@ Result<SensitivityReport> analyze_sensitivity(const Session& session, const Quan
           const auto t_plain = Clock::now();
           QWB_ASSIGN_OR_RETURN(TensorMap pout, session.run(in, po));
           r.baseline_seconds += since(t_plain);
-          (void)pout;
-        }
-        // The layer's own output: only the layer itself runs (every other value is known).
-        if (!own.empty() && fp32->count(own) && fp32->at(own).dtype() == DType::kFloat32) {
-          auto local_known = std::make_shared<TensorMap>(*fp32);
-          for (const auto& out_name : node.outputs) local_known->erase(out_name);
-          for (const auto& act : s.activations) {
-            if (replaced->count(act)) (*local_known)[act] = replaced->at(act);
+          // And as a Simulation of this layer alone would: fake quantization through taps.
+          const auto t_sim = Clock::now();
+          QWB_ASSIGN_OR_RETURN(TensorMap sout, session.run(inputs, tap_options(q, s)));
+          r.simulation_seconds += since(t_sim);
+          (void)sout;
+          QWB_ASSIGN_OR_RETURN(Tensor py, logits_of(pout, output, b1 - b0, model.path()));
+          for (int64_t i = 0; i < py.numel(); ++i) {
+            r.baseline_max_abs_diff = std::max(r.baseline_max_abs_diff,
+                                               static_cast<double>(std::abs(py.data<float>()[i] - y.data<float>()[i])));
           }
-          RunOptions lo;
-          lo.initializers = s.weights;
-          lo.known = local_known;
-          lo.fetch = {own};
-          QWB_ASSIGN_OR_RETURN(TensorMap lout, session.run(in, lo));
-          const Tensor& mine = lout.at(own);
-          const Tensor& base = fp32->at(own);
-          if (mine.numel() == base.numel()) {
+        }
+        // The layer's own output, from runs of just the layer (and anything inside a fused step
+        // it needs); FP32 and quantized use the same inputs otherwise.
+        if (!own.empty()) {
+          auto own_output = [&](const TensorMap* weights_and_acts, const TensorMap& run_in) -> Result<Tensor> {
+            if (!weights_and_acts && fp32->count(own)) return fp32->at(own);
+            auto local_known = std::make_shared<TensorMap>(*fp32);
+            for (const auto& out_name : node.outputs) local_known->erase(out_name);
+            RunOptions lo;
+            if (weights_and_acts) {
+              for (const auto& [act, t] : *replaced) (*local_known)[act] = t;
+              lo.initializers = s.weights;
+            }
+            lo.known = local_known;
+            lo.fetch = {own};
+            lo.fetch_only = true;
+            QWB_ASSIGN_OR_RETURN(TensorMap lout, session.run(run_in, lo));
+            return lout.at(own);
+          };
+          QWB_ASSIGN_OR_RETURN(Tensor base, own_output(nullptr, inputs));
+          QWB_ASSIGN_OR_RETURN(Tensor mine, own_output(replaced.get(), in));
+          if (base.dtype() == DType::kFloat32 && mine.dtype() == DType::kFloat32 && mine.numel() == base.numel()) {
             a.local.add(base.data<float>(), mine.data<float>(), base.numel());
             a.has_local = true;
           }
@@ -334,7 +355,8 @@ Result<SensitivityReport> analyze_sensitivity(const Session& session, const Quan
       QWB_ASSIGN_OR_RETURN(TensorMap pout, session.run(inputs));
       (void)pout;
       r.baseline_seconds += since(t_plain);
-      r.reuse_seconds = reuse_seconds;
+      r.simulation_seconds += since(t_plain);
+      r.reuse_seconds += reuse_seconds;
     }
     if (r.cancelled) break;
 
