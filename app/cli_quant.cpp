@@ -50,6 +50,18 @@ void add_format_args(CLI::App* c, QuantArgs& a) {
   c->add_option("--override", a.overrides, "NODE=WTYPE[/ATYPE]: per-node formats, e.g. conv1=fp16 or fc=int8/none (repeatable)");
 }
 
+// A command on MODEL with calibration data, formats and required evaluation data.
+CLI::App* add_evaluating_job(CLI::App& app, const std::string& name, const std::string& about, QuantArgs& a,
+                             const std::string& eval_help) {
+  CLI::App* c = app.add_subcommand(name, about);
+  c->add_option("model", a.model, "ONNX model file")->required();
+  add_data_args(c, a);
+  add_format_args(c, a);
+  c->add_option("--eval,-e", a.eval, eval_help)->required();
+  c->add_option("--eval-limit", a.eval_limit, "Use only the first N evaluation samples");
+  return c;
+}
+
 qwb::Result<qwb::QuantSpec> spec_from(const std::string& type, bool symmetric, const std::string& granularity, bool reduce_range) {
   QWB_ASSIGN_OR_RETURN(qwb::DType dt, qwb::parse_quant_dtype(type));
   QWB_ASSIGN_OR_RETURN(auto gran, qwb::parse_granularity(granularity));
@@ -121,6 +133,15 @@ qwb::Result<qwb::QuantizeConfig> to_config(const QuantArgs& a) {
   return c;
 }
 
+// Runs a job directly, or recorded as a run of `project` when one is given.
+template <typename Job, typename Recorded>
+auto run_job(const std::string& project, Job&& job, Recorded&& recorded) -> decltype(job()) {
+  if (project.empty()) return job();
+  auto p = qwb::Project::open_or_create(project);
+  if (!p) return p.status();
+  return recorded(*p);
+}
+
 void print_validation(const qwb::ValidationReport& v) {
   std::istringstream lines(qwb::format_validation_report(v));
   for (std::string l; std::getline(lines, l);) std::cout << "  " << l << "\n";
@@ -131,14 +152,9 @@ int cmd_quantize(const QuantArgs& a) {
   if (!cfg) return fail(cfg.status());
   TtyProgress progress(!a.json);
   int64_t run = 0;
-  qwb::Result<qwb::QuantizeReport> r = qwb::invalid_argument("unset");
-  if (!a.project.empty()) {
-    auto p = qwb::Project::open_or_create(a.project);
-    if (!p) return fail(p.status());
-    r = qwb::run_quantize(*p, *cfg, progress, &run, a.kind);
-  } else {
-    r = qwb::run_quantize(*cfg, progress);
-  }
+  auto r = run_job(
+      a.project, [&] { return qwb::run_quantize(*cfg, progress); },
+      [&](qwb::Project& p) { return qwb::run_quantize(p, *cfg, progress, &run, a.kind); });
   if (!r) return fail(r.status());
   if (a.json) {
     json j = qwb::to_json(*r);
@@ -352,14 +368,9 @@ int cmd_sensitivity(const QuantArgs& a) {
   cfg.options.time_baseline = a.time_baseline;
   TtyProgress progress(!a.json);
   int64_t run = 0;
-  qwb::Result<qwb::SensitivityJobReport> r = qwb::invalid_argument("unset");
-  if (!a.project.empty()) {
-    auto p = qwb::Project::open_or_create(a.project);
-    if (!p) return fail(p.status());
-    r = qwb::run_sensitivity(*p, cfg, progress, &run);
-  } else {
-    r = qwb::run_sensitivity(cfg, progress);
-  }
+  auto r = run_job(
+      a.project, [&] { return qwb::run_sensitivity(cfg, progress); },
+      [&](qwb::Project& p) { return qwb::run_sensitivity(p, cfg, progress, &run); });
   if (!r) return fail(r.status());
   const qwb::SensitivityReport& s = r->report;
   if (a.json) {
@@ -440,14 +451,9 @@ int cmd_autoquant(const QuantArgs& a) {
   }
   TtyProgress progress(!a.json);
   int64_t run = 0;
-  qwb::Result<qwb::AutoquantReport> r = qwb::invalid_argument("unset");
-  if (!a.project.empty()) {
-    auto p = qwb::Project::open_or_create(a.project);
-    if (!p) return fail(p.status());
-    r = qwb::run_autoquant(*p, cfg, progress, &run);
-  } else {
-    r = qwb::run_autoquant(cfg, progress);
-  }
+  auto r = run_job(
+      a.project, [&] { return qwb::run_autoquant(cfg, progress); },
+      [&](qwb::Project& p) { return qwb::run_autoquant(p, cfg, progress, &run); });
   if (!r) return fail(r.status());
   if (a.json) {
     json j = qwb::to_json(*r);
@@ -514,12 +520,8 @@ std::unique_ptr<QuantCommands> add_quant_commands(CLI::App& app) {
   add_data_args(c.validate, a);
   c.validate->add_option("--reference,-r", c.validate_reference, "Reference data (default: the full set the samples are drawn from)");
 
-  c.sensitivity = app.add_subcommand("sensitivity", "Per-layer sensitivity: quantize one layer at a time (or all but one) and measure the harm");
-  c.sensitivity->add_option("model", a.model, "ONNX model file")->required();
-  add_data_args(c.sensitivity, a);
-  add_format_args(c.sensitivity, a);
-  c.sensitivity->add_option("--eval,-e", a.eval, "Data the sweep runs on (labels give top-1 deltas), e.g. fashion-mnist:test")->required();
-  c.sensitivity->add_option("--eval-limit", a.eval_limit, "Use only the first N evaluation samples");
+  c.sensitivity = add_evaluating_job(app, "sensitivity", "Per-layer sensitivity: quantize one layer at a time (or all but one) and measure the harm",
+                                     a, "Data the sweep runs on (labels give top-1 deltas), e.g. fashion-mnist:test");
   c.sensitivity->add_option("--modes", a.modes, "only (just this layer quantized) and/or all-but (everything but this layer), comma-separated")->capture_default_str();
   c.sensitivity->add_option("--parts", a.parts, "weights, activations and/or both, comma-separated")->capture_default_str();
   c.sensitivity->add_option("--layers", a.layers, "Only these quantized nodes, comma-separated (default: all)");
@@ -531,12 +533,8 @@ std::unique_ptr<QuantCommands> add_quant_commands(CLI::App& app) {
   q.weights = "int4";
   q.granularity = "block:32";
   q.activations = "none";
-  c.autoquant = app.add_subcommand("autoquant", "Accuracy-aware mixed precision: the cheapest per-layer formats within an accuracy budget");
-  c.autoquant->add_option("model", q.model, "ONNX model file")->required();
-  add_data_args(c.autoquant, q);
-  add_format_args(c.autoquant, q);
-  c.autoquant->add_option("--eval,-e", q.eval, "Labelled data every candidate plan is evaluated on, e.g. fashion-mnist:test")->required();
-  c.autoquant->add_option("--eval-limit", q.eval_limit, "Use only the first N evaluation samples");
+  c.autoquant = add_evaluating_job(app, "autoquant", "Accuracy-aware mixed precision: the cheapest per-layer formats within an accuracy budget",
+                                   q, "Labelled data every candidate plan is evaluated on, e.g. fashion-mnist:test");
   c.autoquant->add_option("--max-drop", q.max_drop, "Accuracy budget: top-1 drop in points (with --relative: % of the FP32 top-1)")->capture_default_str();
   c.autoquant->add_flag("--relative", q.relative, "--max-drop is relative (%) instead of absolute points");
   c.autoquant->add_option("--objective", q.objective, "size (model bytes) | bitops (MACs x weight bits x activation bits) | latency (measured, batch 1)")->capture_default_str();

@@ -95,24 +95,31 @@ Status add_file_artifact(Project& p, int64_t run, const std::string& path, const
   return p.add_artifact(run, {path, sha, ec ? 0 : static_cast<int64_t>(bytes), kind});
 }
 
-}  // namespace
-
-Result<QuantizeReport> run_quantize(Project& p, const QuantizeConfig& c, ProgressSink& progress, int64_t* run_id,
-                                    const std::string& kind) {
+// Records the model and the calibration and evaluation data of a quantize-like job, then
+// creates and starts its run.
+Result<int64_t> start_recorded_run(Project& p, const std::string& kind, const QuantizeConfig& c, const json& config,
+                                   int64_t* run_id) {
   QWB_ASSIGN_OR_RETURN(RecordedModel model, add_model(p, c.model));
   QWB_ASSIGN_OR_RETURN(int64_t calib_id, add_dataset(p, model.model, c.calib.data));
   QWB_ASSIGN_OR_RETURN(int64_t eval_id, add_dataset(p, model.model, c.eval));
-  const int64_t model_id = model.id;
   RunConfig rc;
   rc.kind = kind;
-  rc.model_id = model_id;
+  rc.model_id = model.id;
   rc.dataset_id = calib_id;
   rc.eval_dataset_id = eval_id;
-  rc.config = to_json(c);
+  rc.config = config;
   rc.seed = c.calib.seed;
   QWB_ASSIGN_OR_RETURN(int64_t run, p.create_run(rc));
   if (run_id) *run_id = run;
   QWB_RETURN_IF_ERROR(p.start_run(run));
+  return run;
+}
+
+}  // namespace
+
+Result<QuantizeReport> run_quantize(Project& p, const QuantizeConfig& c, ProgressSink& progress, int64_t* run_id,
+                                    const std::string& kind) {
+  QWB_ASSIGN_OR_RETURN(int64_t run, start_recorded_run(p, kind, c, to_json(c), run_id));
   auto r = run_quantize(c, progress);
   if (!r) return fail_run(p, run, r.status());
   // Each result is its own transaction: a kill between them loses only what is not yet written.
@@ -143,19 +150,7 @@ Result<QuantizeReport> run_quantize(Project& p, const QuantizeConfig& c, Progres
 
 Result<SensitivityJobReport> run_sensitivity(Project& p, const SensitivityConfig& c, ProgressSink& progress,
                                              int64_t* run_id) {
-  QWB_ASSIGN_OR_RETURN(RecordedModel model, add_model(p, c.base.model));
-  QWB_ASSIGN_OR_RETURN(int64_t calib_id, add_dataset(p, model.model, c.base.calib.data));
-  QWB_ASSIGN_OR_RETURN(int64_t eval_id, add_dataset(p, model.model, c.base.eval));
-  RunConfig rc;
-  rc.kind = "sensitivity";
-  rc.model_id = model.id;
-  rc.dataset_id = calib_id;
-  rc.eval_dataset_id = eval_id;
-  rc.config = to_json(c);
-  rc.seed = c.base.calib.seed;
-  QWB_ASSIGN_OR_RETURN(int64_t run, p.create_run(rc));
-  if (run_id) *run_id = run;
-  QWB_RETURN_IF_ERROR(p.start_run(run));
+  QWB_ASSIGN_OR_RETURN(int64_t run, start_recorded_run(p, "sensitivity", c.base, to_json(c), run_id));
   auto r = run_sensitivity(c, progress);
   if (!r) return fail_run(p, run, r.status());
   const SensitivityReport& s = r->report;
@@ -181,19 +176,7 @@ Result<SensitivityJobReport> run_sensitivity(Project& p, const SensitivityConfig
 }
 
 Result<AutoquantReport> run_autoquant(Project& p, const AutoquantConfig& c, ProgressSink& progress, int64_t* run_id) {
-  QWB_ASSIGN_OR_RETURN(RecordedModel model, add_model(p, c.base.model));
-  QWB_ASSIGN_OR_RETURN(int64_t calib_id, add_dataset(p, model.model, c.base.calib.data));
-  QWB_ASSIGN_OR_RETURN(int64_t eval_id, add_dataset(p, model.model, c.base.eval));
-  RunConfig rc;
-  rc.kind = "autoquant";
-  rc.model_id = model.id;
-  rc.dataset_id = calib_id;
-  rc.eval_dataset_id = eval_id;
-  rc.config = to_json(c);
-  rc.seed = c.base.calib.seed;
-  QWB_ASSIGN_OR_RETURN(int64_t run, p.create_run(rc));
-  if (run_id) *run_id = run;
-  QWB_RETURN_IF_ERROR(p.start_run(run));
+  QWB_ASSIGN_OR_RETURN(int64_t run, start_recorded_run(p, "autoquant", c.base, to_json(c), run_id));
   auto r = run_autoquant(c, progress);
   if (!r) return fail_run(p, run, r.status());
   const AutoquantPlan& best = r->evaluated.at(static_cast<size_t>(r->best));
