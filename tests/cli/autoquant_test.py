@@ -9,6 +9,7 @@
    0.1 points of the simulated top-1.
 2. A budget that cannot be met (int4 per-tensor as the only format, 0.1 points): the best plan
    found is still returned and exported, and the report says plainly that the budget was not met.
+   A time budget that runs out (1 s): the search stops and returns the best plan so far.
 3. `qwb-cli sensitivity --project` records a run whose document lists every quantized layer.
 
 usage: autoquant_test.py QWB_CLI SOURCE_DIR WORKDIR
@@ -70,6 +71,16 @@ r2 = run_json([cli, "autoquant", model, "--calib", "fashion-mnist:train", "--sam
 print(r2["statement"])
 check(not r2["budget_met"] and "budget NOT met" in r2["statement"], "an unmeetable budget is reported as not met")
 check(os.path.exists(out2) and "best" in r2, "the best plan found is still returned and exported")
+
+# A time budget that runs out: the first plan (all int4 per tensor, 1.70 points lost in case 2)
+# misses the budget; the search stops after it and still returns and exports the best plan found.
+out3 = f"{work}/fmnist_dwres.timed.onnx"
+r3 = run_json([cli, "autoquant", model, "--calib", "fashion-mnist:train", "--samples", "128", "--eval", "fashion-mnist:test",
+               "--eval-limit", "2000", "--candidates", "int4:tensor,int8:channel", "--max-drop", "0.1", "--time-budget", "1",
+               "--out", out3, "--json"])
+print(r3["statement"])
+check(r3["timed_out"] and "time budget reached" in r3["statement"] and len(r3["plans"]) >= 1 and os.path.exists(out3),
+      f"time budget: stopped after {len(r3['plans'])} plan(s), best plan returned and exported")
 
 s = run_json([cli, "sensitivity", f"{src}/resources/samples/fmnist_cnn.onnx", "--calib", "fashion-mnist:train",
               "--samples", "128", "--eval", "fashion-mnist:test", "--eval-limit", "256", "--project", project, "--json"])

@@ -189,7 +189,8 @@ Result<AutoquantReport> run_autoquant(const AutoquantConfig& c, ProgressSink& pr
   auto try_plan = [&](const std::vector<size_t>& level) -> Result<std::optional<size_t>> {
     if (auto it = seen.find(level); it != seen.end()) return std::optional<size_t>(it->second);
     const double per_eval = evaluations ? eval_seconds / static_cast<double>(evaluations) : 0;
-    if (elapsed() + per_eval > c.time_budget_seconds) {
+    // The first plan is always evaluated: a result needs at least one measured plan.
+    if (evaluations > 0 && elapsed() + per_eval > c.time_budget_seconds) {
       r.timed_out = true;
       return std::optional<size_t>();
     }
