@@ -390,7 +390,7 @@ int cmd_sensitivity(const QuantArgs& a) {
   std::cout << fmt::format(" {:>8}\n", "local");
   int rank = 0;
   for (const auto& l : s.layers) {
-    std::cout << fmt::format("  {:<4} {:<32} {:<10}", ++rank, l.layer.size() > 32 ? l.layer.substr(0, 29) + "..." : l.layer, l.op);
+    std::cout << fmt::format("  {:<4} {:<32} {:<10}", ++rank, l.layer.size() > 32 ? "..." + l.layer.substr(l.layer.size() - 29) : l.layer, l.op);
     double local = std::nan("");
     for (const auto& v : s.variants) {
       auto it = l.metrics.find(v);
