@@ -302,4 +302,71 @@ Datei &gt; Modell öffnen verwenden oder eine .onnx-Datei auf das Fenster ziehen
         <translation>Sonstige</translation>
     </message>
 </context>
+<context>
+    <name>qwb::ui::SensitivityView</name>
+    <message>
+        <source>Output SQNR (dB, lower is worse)</source>
+        <translation>Ausgangs-SQNR (dB, niedriger ist schlechter)</translation>
+    </message>
+    <message>
+        <source>Top-1 change (points)</source>
+        <translation>Top-1-Änderung (Punkte)</translation>
+    </message>
+    <message>
+        <source>Logits KL divergence</source>
+        <translation>KL-Divergenz der Logits</translation>
+    </message>
+    <message>
+        <source>Local SQNR of the layer output (dB)</source>
+        <translation>Lokales SQNR der Schichtausgabe (dB)</translation>
+    </message>
+    <message>
+        <source>Metric:</source>
+        <translation>Metrik:</translation>
+    </message>
+    <message>
+        <source>%1: %2 layers, %3 of %4 samples%5</source>
+        <translation>%1: %2 Schichten, %3 von %4 Stichproben%5</translation>
+    </message>
+    <message>
+        <source> (cancelled: partial results)</source>
+        <translation> (abgebrochen: Teilergebnisse)</translation>
+    </message>
+    <message>
+        <source>The sensitivity document of this run is damaged: %1</source>
+        <translation>Das Sensitivitätsdokument dieses Laufs ist beschädigt: %1</translation>
+    </message>
+    <message>
+        <source>Layers, most harmful first</source>
+        <translation>Schichten, schädlichste zuerst</translation>
+    </message>
+    <message>
+        <source>weights only</source>
+        <translation>nur Gewichte</translation>
+    </message>
+    <message>
+        <source>activations only</source>
+        <translation>nur Aktivierungen</translation>
+    </message>
+    <message>
+        <source>Error along the graph</source>
+        <translation>Fehler entlang des Graphen</translation>
+    </message>
+    <message>
+        <source>accumulated (whole model quantized)</source>
+        <translation>akkumuliert (ganzes Modell quantisiert)</translation>
+    </message>
+    <message>
+        <source>local (only the producing layer quantized)</source>
+        <translation>lokal (nur die erzeugende Schicht quantisiert)</translation>
+    </message>
+    <message>
+        <source>tensor in graph order</source>
+        <translation>Tensor in Graphreihenfolge</translation>
+    </message>
+    <message>
+        <source>SQNR (dB)</source>
+        <translation>SQNR (dB)</translation>
+    </message>
+</context>
 </TS>
