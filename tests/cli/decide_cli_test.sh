@@ -10,18 +10,7 @@ T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 M="$SRC/resources/samples/fmnist_cnn.onnx"
 P="$T/p.qwb"
 PY=/usr/bin/python3
-pass=0; fail=0
-check() {  # NAME CONDITION-COMMAND...
-  local name=$1; shift
-  if "$@"; then echo "PASS $name"; pass=$((pass + 1)); else echo "FAIL $name"; fail=$((fail + 1)); fi
-}
-# expect NAME EXIT PATTERN -- command...
-expect() {
-  local name=$1 want=$2 pattern=$3; shift 4
-  local out rc; out=$("$@" 2>&1); rc=$?
-  if [[ $rc -eq $want ]] && grep -qF -- "$pattern" <<<"$out"; then echo "PASS $name"; pass=$((pass + 1))
-  else echo "FAIL $name: exit $rc (want $want): $(head -3 <<<"$out")"; fail=$((fail + 1)); fi
-}
+source "$SRC/tests/lib/checks.sh"
 field() { $PY -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
 expect recommend_seed 0 "Reasoning:" -- "$CLI" recommend "$M" --max-drop 0.5
@@ -93,5 +82,4 @@ expect import_not_json 2 "not valid JSON" -- "$CLI" decision-table import "$T/q.
 "$CLI" decision-table export "$T/q.qwb" "$T/c.json" >/dev/null
 check bad_import_wrote_nothing cmp -s "$T/a.json" "$T/c.json"
 
-echo "decide_cli: $pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+finish decide_cli

@@ -7,18 +7,7 @@ CLI=${1:?qwb-cli}; SRC=${2:?source dir}
 T=$(mktemp -d); trap 'chmod -R u+w "$T"; rm -rf "$T"' EXIT
 M="$SRC/resources/samples/fmnist_cnn.onnx"
 P="$T/p.qwb"
-pass=0; fail=0
-check() {  # NAME CONDITION-COMMAND...
-  local name=$1; shift
-  if "$@"; then echo "PASS $name"; pass=$((pass + 1)); else echo "FAIL $name"; fail=$((fail + 1)); fi
-}
-# expect NAME EXIT PATTERN -- command...
-expect() {
-  local name=$1 want=$2 pattern=$3; shift 4
-  local out rc; out=$("$@" 2>&1); rc=$?
-  if [[ $rc -eq $want ]] && grep -qF -- "$pattern" <<<"$out"; then echo "PASS $name"; pass=$((pass + 1))
-  else echo "FAIL $name: exit $rc (want $want): $(head -3 <<<"$out")"; fail=$((fail + 1)); fi
-}
+source "$SRC/tests/lib/checks.sh"
 
 expect new 0 "Created" -- "$CLI" project new "$P"
 expect new_exists 2 "exists" -- "$CLI" project new "$P"
@@ -59,5 +48,4 @@ for f in random.qwb other.db newer.qwb ro.qwb; do
   check "untouched_$f" sha256sum --quiet -c "$T/$f.sha"
   check "no_wal_$f" test ! -e "$T/$f-wal"
 done
-echo "project_cli: $pass passed, $fail failed"
-[[ $fail -eq 0 ]]
+finish project_cli

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "scratch_dir.h"
 #include "qwb/decide.h"
 #include "qwb/jobs.h"
 
@@ -60,19 +61,8 @@ std::string joined(const Recommendation& r) {
   return s;
 }
 
-class DecideProjectTest : public ::testing::Test {
+class DecideProjectTest : public qwb::testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("qwb_decide_test_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
   // A succeeded quantize run of the sample CNN (file size 1879686 bytes) with the given metrics and
   // a default QuantizeConfig (int8 weights per channel, uint8 activations: format "int8").

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include "scratch_dir.h"
 #include "qwb/data.h"
 #include "qwb/store.h"
 #include "qwb/version.h"
@@ -30,23 +31,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class ProjectTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("qwb_store_test_" + std::to_string(::getpid()) + "_" + info->test_suite_name() + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    // chmod'ed files must be removable (and are, as root or by their owner in a writable dir).
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  fs::path dir_;
-};
+using ProjectTest = qwb::testing::ScratchDirTest;
 
 std::string slurp(const std::string& p) {
   std::ifstream in(p, std::ios::binary);
