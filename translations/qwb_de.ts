@@ -69,6 +69,49 @@
 <context>
     <name>qwb::ui::MainWindow</name>
     <message>
+        <source>Sensitivity</source>
+        <translation>Sensitivität</translation>
+    </message>
+    <message>
+        <source>Open &amp;Project...</source>
+        <translation>&amp;Projekt öffnen...</translation>
+    </message>
+    <message>
+        <source>Open a project file (*.qwb) and list its runs</source>
+        <translation>Eine Projektdatei (*.qwb) öffnen und ihre Läufe anzeigen</translation>
+    </message>
+    <message>
+        <source>Open Project</source>
+        <translation>Projekt öffnen</translation>
+    </message>
+    <message>
+        <source>Workbench projects (*.qwb);;All files (*)</source>
+        <translation>Workbench-Projekte (*.qwb);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Opening %1...</source>
+        <translation>%1 wird geöffnet...</translation>
+    </message>
+    <message>
+        <source>Could not open project</source>
+        <translation>Projekt konnte nicht geöffnet werden</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n run(s)</source>
+        <translation>
+            <numerusform>%1: %n Lauf</numerusform>
+            <numerusform>%1: %n Läufe</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not show run</source>
+        <translation>Lauf kann nicht angezeigt werden</translation>
+    </message>
+    <message>
+        <source>Could not read run %1</source>
+        <translation>Lauf %1 konnte nicht gelesen werden</translation>
+    </message>
+    <message>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
@@ -267,6 +310,18 @@ Datei &gt; Modell öffnen verwenden oder eine .onnx-Datei auf das Fenster ziehen
 <context>
     <name>qwb::ui::ProjectExplorer</name>
     <message>
+        <source>Runs</source>
+        <translation>Läufe</translation>
+    </message>
+    <message>
+        <source>#%1 %2 (%3)</source>
+        <translation>#%1 %2 (%3)</translation>
+    </message>
+    <message>
+        <source>Run %1: %2, %3, created %4%5</source>
+        <translation>Lauf %1: %2, %3, erstellt %4%5</translation>
+    </message>
+    <message>
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
@@ -305,6 +360,26 @@ Datei &gt; Modell öffnen verwenden oder eine .onnx-Datei auf das Fenster ziehen
 <context>
     <name>qwb::ui::SensitivityView</name>
     <message>
+        <source>weights</source>
+        <translation>Gewichte</translation>
+    </message>
+    <message>
+        <source>activations</source>
+        <translation>Aktivierungen</translation>
+    </message>
+    <message>
+        <source>weights and activations</source>
+        <translation>Gewichte und Aktivierungen</translation>
+    </message>
+    <message>
+        <source>all but this layer: %1</source>
+        <translation>alle außer dieser Schicht: %1</translation>
+    </message>
+    <message>
+        <source>only %1</source>
+        <translation>nur %1</translation>
+    </message>
+    <message>
         <source>Output SQNR (dB, lower is worse)</source>
         <translation>Ausgangs-SQNR (dB, niedriger ist schlechter)</translation>
     </message>
@@ -339,14 +414,6 @@ Datei &gt; Modell öffnen verwenden oder eine .onnx-Datei auf das Fenster ziehen
     <message>
         <source>Layers, most harmful first</source>
         <translation>Schichten, schädlichste zuerst</translation>
-    </message>
-    <message>
-        <source>weights only</source>
-        <translation>nur Gewichte</translation>
-    </message>
-    <message>
-        <source>activations only</source>
-        <translation>nur Aktivierungen</translation>
     </message>
     <message>
         <source>Error along the graph</source>

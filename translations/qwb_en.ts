@@ -4,6 +4,13 @@
 <context>
     <name>qwb::ui::MainWindow</name>
     <message numerus="yes">
+        <source>%1: %n run(s)</source>
+        <translation>
+            <numerusform>%1: %n run</numerusform>
+            <numerusform>%1: %n runs</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%1: %n node(s), loaded in %2</source>
         <translation>
             <numerusform>%1: %n node, loaded in %2</numerusform>

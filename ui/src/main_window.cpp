@@ -5,7 +5,9 @@
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QFile>
 #include <QFileDialog>
+#include <QFutureWatcher>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
@@ -15,7 +17,10 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QtGlobal>
+
+#include <exception>
 
 #include "qwb/model.h"
 #include "qwb/ui/application.h"
@@ -23,6 +28,8 @@
 #include "qwb/ui/model_loader.h"
 #include "qwb/ui/model_view.h"
 #include "qwb/ui/project_explorer.h"
+#include "qwb/ui/sensitivity_view.h"
+#include "qwb/store.h"
 
 namespace qwb::ui {
 
@@ -31,6 +38,36 @@ namespace {
 constexpr int kMaxRecent = 8;
 const QString kRecentKey = QStringLiteral("recentModels");
 const QString kLastDirKey = QStringLiteral("lastModelDir");
+
+// Runs `read` on the thread pool and hands its result to `done` on the UI thread. A library
+// exception becomes an error string, so a damaged file cannot take the window down.
+template <typename T, typename Read, typename Done>
+void inBackground(QObject* owner, Read read, Done done) {
+  auto* watcher = new QFutureWatcher<T>(owner);
+  QObject::connect(watcher, &QFutureWatcherBase::finished, owner, [watcher, done] {
+    done(watcher->result());
+    watcher->deleteLater();
+  });
+  watcher->setFuture(QtConcurrent::run([read]() -> T {
+    try {
+      return read();
+    } catch (const std::exception& e) {
+      T t;
+      t.error = QString::fromLocal8Bit(e.what());
+      return t;
+    }
+  }));
+}
+
+struct ProjectRuns {
+  std::vector<RunRecord> runs;
+  QString error;
+};
+
+struct RunDocument {
+  nlohmann::json doc;
+  QString error;
+};
 
 // The first local .onnx file among dropped URLs, or an empty string.
 QString droppedModel(const QMimeData* mime) {
@@ -51,6 +88,7 @@ MainWindow::MainWindow(QWidget* parent)
       explorer_(new ProjectExplorer),
       tabs_(new QTabWidget),
       modelView_(new ModelView),
+      sensitivity_(new SensitivityView),
       busy_(new QProgressBar),
       loadInfo_(new QLabel) {
   setAcceptDrops(true);
@@ -58,6 +96,7 @@ MainWindow::MainWindow(QWidget* parent)
 
   tabs_->setDocumentMode(true);
   tabs_->addTab(modelView_, tr("Model"));
+  tabs_->addTab(sensitivity_, tr("Sensitivity"));
   setCentralWidget(tabs_);
 
   auto* dock = new QDockWidget(tr("Project"), this);
@@ -71,6 +110,8 @@ MainWindow::MainWindow(QWidget* parent)
     const auto& current = modelView_->model();
     if (!current || QFileInfo(QString::fromStdString(current->path())) != QFileInfo(path)) openModel(path);
   });
+
+  connect(explorer_, &ProjectExplorer::runActivated, this, &MainWindow::showRun);
 
   busy_->setRange(0, 0);  // indeterminate
   busy_->setMaximumWidth(140);
@@ -93,6 +134,8 @@ void MainWindow::createMenus() {
   QAction* open = file->addAction(tr("&Open Model..."), this, &MainWindow::showOpenDialog);
   open->setShortcut(QKeySequence::Open);
   open->setStatusTip(tr("Open an ONNX model and show its structure"));
+  QAction* openProject = file->addAction(tr("Open &Project..."), this, &MainWindow::showOpenProjectDialog);
+  openProject->setStatusTip(tr("Open a project file (*.qwb) and list its runs"));
   recentMenu_ = file->addMenu(tr("Open &Recent"));
   connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
   rebuildRecentMenu();
@@ -118,6 +161,78 @@ void MainWindow::showOpenDialog() {
   if (path.isEmpty()) return;
   settings.setValue(kLastDirKey, QFileInfo(path).absolutePath());
   openModel(path);
+}
+
+void MainWindow::showOpenProjectDialog() {
+  QSettings settings;
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), settings.value(kLastDirKey).toString(),
+                                                    tr("Workbench projects (*.qwb);;All files (*)"));
+  if (!path.isEmpty()) openProject(path);
+}
+
+void MainWindow::openProject(const QString& path) {
+  setBusy(true);
+  statusBar()->showMessage(tr("Opening %1...").arg(QFileInfo(path).fileName()));
+  const std::string file = QFile::encodeName(path).toStdString();
+  inBackground<ProjectRuns>(
+      this,
+      [file] {
+        ProjectRuns out;
+        auto p = Project::open(file);
+        if (!p) {
+          out.error = QString::fromStdString(p.status().message());
+          return out;
+        }
+        auto runs = p->list_runs();
+        if (runs) out.runs = std::move(*runs);
+        else out.error = QString::fromStdString(runs.status().message());
+        return out;
+      },
+      [this, path](const ProjectRuns& r) {
+        setBusy(false);
+        if (!r.error.isEmpty()) {
+          showError(tr("Could not open project"), tr("Could not open %1").arg(QFileInfo(path).fileName()), r.error);
+          emit projectOpenFailed(path, r.error);
+          return;
+        }
+        projectPath_ = path;
+        explorer_->setRuns(r.runs);
+        statusBar()->showMessage(tr("%1: %n run(s)", nullptr, static_cast<int>(r.runs.size())).arg(QFileInfo(path).fileName()));
+        emit projectOpened(path);
+      });
+}
+
+void MainWindow::showRun(qint64 run, const QString& kind) {
+  if (projectPath_.isEmpty() || kind != QStringLiteral("sensitivity")) return;
+  const std::string file = QFile::encodeName(projectPath_).toStdString();
+  inBackground<RunDocument>(
+      this,
+      [file, run] {
+        RunDocument out;
+        auto p = Project::open(file);
+        auto doc = p ? p->document(run, "sensitivity") : Result<nlohmann::json>(p.status());
+        if (doc) out.doc = std::move(*doc);
+        else out.error = QString::fromStdString(doc.status().message());
+        return out;
+      },
+      [this, run](const RunDocument& d) {
+        if (!d.error.isEmpty()) {
+          showError(tr("Could not show run"), tr("Could not read run %1").arg(run), d.error);
+          return;
+        }
+        sensitivity_->setDocument(d.doc);
+        tabs_->setCurrentWidget(sensitivity_);
+        emit runShown(run);
+      });
+}
+
+void MainWindow::showError(const QString& title, const QString& summary, const QString& details) {
+  statusBar()->showMessage(summary);
+  // Window-modal and non-blocking: the event loop (and any caller waiting on signals) continues.
+  auto* box = new QMessageBox(QMessageBox::Warning, title, summary, QMessageBox::Ok, this);
+  box->setInformativeText(details);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
 }
 
 void MainWindow::showAbout() {
@@ -185,13 +300,7 @@ void MainWindow::onLoaded(const LoadOutcome& outcome) {
 
 void MainWindow::onLoadFailed(const LoadOutcome& outcome) {
   setBusy(false);
-  const QString summary = tr("Could not open %1").arg(QFileInfo(outcome.path).fileName());
-  statusBar()->showMessage(summary);
-  // Window-modal and non-blocking: the event loop (and any caller waiting on signals) continues.
-  auto* box = new QMessageBox(QMessageBox::Warning, tr("Could not open model"), summary, QMessageBox::Ok, this);
-  box->setInformativeText(outcome.error);
-  box->setAttribute(Qt::WA_DeleteOnClose);
-  box->open();
+  showError(tr("Could not open model"), tr("Could not open %1").arg(QFileInfo(outcome.path).fileName()), outcome.error);
   emit modelLoadFailed(outcome.path, outcome.error);
 }
 

@@ -1,12 +1,27 @@
 #include "qwb/ui/project_explorer.h"
 
+#include <QApplication>
 #include <QFileInfo>
+#include <QStyle>
 
 namespace qwb::ui {
 
 namespace {
 
 constexpr int kPathRole = Qt::UserRole + 1;
+constexpr int kRunRole = Qt::UserRole + 2;
+constexpr int kKindRole = Qt::UserRole + 3;
+
+QIcon statusIcon(RunStatus s) {
+  QStyle* style = QApplication::style();
+  switch (s) {
+    case RunStatus::kSucceeded: return style->standardIcon(QStyle::SP_DialogApplyButton);
+    case RunStatus::kFailed: return style->standardIcon(QStyle::SP_MessageBoxCritical);
+    case RunStatus::kCancelled: case RunStatus::kInterrupted: return style->standardIcon(QStyle::SP_BrowserStop);
+    case RunStatus::kRunning: return style->standardIcon(QStyle::SP_MediaPlay);
+    default: return style->standardIcon(QStyle::SP_FileDialogInfoView);
+  }
+}
 
 QTreeWidgetItem* addGroup(QTreeWidget* tree, const QString& title) {
   auto* group = new QTreeWidgetItem(tree, {title});
@@ -25,9 +40,12 @@ ProjectExplorer::ProjectExplorer(QWidget* parent) : QTreeWidget(parent) {
   setColumnCount(1);
   setRootIsDecorated(true);
   models_ = addGroup(this, tr("Models"));
+  runs_ = addGroup(this, tr("Runs"));
   connect(this, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
     const QString path = item->data(0, kPathRole).toString();
     if (!path.isEmpty()) emit modelActivated(path);
+    const QVariant run = item->data(0, kRunRole);
+    if (run.isValid()) emit runActivated(run.toLongLong(), item->data(0, kKindRole).toString());
   });
 }
 
@@ -44,6 +62,23 @@ void ProjectExplorer::addModel(const QString& path) {
   }
   models_->setExpanded(true);
   setCurrentItem(item);
+}
+
+void ProjectExplorer::setRuns(const std::vector<RunRecord>& runs) {
+  qDeleteAll(runs_->takeChildren());
+  for (const RunRecord& r : runs) {
+    const QString kind = QString::fromStdString(r.kind);
+    const QString status = QString::fromLatin1(run_status_name(r.status));
+    auto* item = new QTreeWidgetItem(runs_, {tr("#%1 %2 (%3)").arg(r.id).arg(kind, status)});
+    item->setIcon(0, statusIcon(r.status));
+    item->setData(0, kRunRole, QVariant::fromValue<qint64>(r.id));
+    item->setData(0, kKindRole, kind);
+    item->setToolTip(0, tr("Run %1: %2, %3, created %4%5")
+                            .arg(r.id)
+                            .arg(kind, status, QString::fromStdString(r.created),
+                                 r.error.empty() ? QString() : QStringLiteral("\n") + QString::fromStdString(r.error)));
+  }
+  runs_->setExpanded(true);
 }
 
 QStringList ProjectExplorer::models() const {

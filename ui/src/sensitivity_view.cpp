@@ -96,6 +96,14 @@ void SensitivityView::setDocument(const nlohmann::json& doc) {
   rebuild();
 }
 
+QString SensitivityView::variantLabel(const QString& key) {
+  const QString part = key.section(QLatin1Char('.'), 1);
+  const QString what = part == QStringLiteral("weights")       ? tr("weights")
+                       : part == QStringLiteral("activations") ? tr("activations")
+                                                               : tr("weights and activations");
+  return key.startsWith(QStringLiteral("all_but")) ? tr("all but this layer: %1").arg(what) : tr("only %1").arg(what);
+}
+
 void SensitivityView::rebuildBars() {
   const std::string key = metric().toStdString();
   auto* chart = newChart(tr("Layers, most harmful first"));
@@ -114,7 +122,7 @@ void SensitivityView::rebuildBars() {
   const auto& rows = doc_.value("layers", nlohmann::json::array());
   const int n = std::min<int>(kMaxBars, static_cast<int>(rows.size()));
   for (const QString& variant : shown) {
-    auto* set = new QBarSet(variant == weights ? tr("weights only") : variant == activations ? tr("activations only") : variant);
+    auto* set = new QBarSet(variantLabel(variant));
     QList<double>& vals = values_[variant];
     double top = 0;
     for (int i = 0; i < n; ++i) {
@@ -195,6 +203,7 @@ void SensitivityView::rebuildPropagation() {
     s->attachAxis(ay);
   }
   chart->legend()->setAlignment(Qt::AlignBottom);
+  propagation_->setVisible(propagation_points_ > 0);  // runs swept with --no-propagation have none
   QChart* old = propagation_->chart();
   propagation_->setChart(chart);
   delete old;

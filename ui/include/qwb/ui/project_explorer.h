@@ -1,8 +1,12 @@
-// ProjectExplorer: the project tree. It lists the models opened in this window; datasets and
-// runs join it with the project file.
+// ProjectExplorer: the project tree. It lists the models opened in this window and the runs of
+// the open project file with their status; datasets join it later.
 #pragma once
 
 #include <QTreeWidget>
+
+#include <vector>
+
+#include "qwb/store.h"
 
 namespace qwb::ui {
 
@@ -16,12 +20,17 @@ class ProjectExplorer : public QTreeWidget {
   void addModel(const QString& path);
   // Paths of the listed models.
   QStringList models() const;
+  // Lists a project's runs (newest first) under "Runs", replacing the ones listed before.
+  void setRuns(const std::vector<RunRecord>& runs);
+  int runCount() const { return runs_->childCount(); }
 
  signals:
   void modelActivated(const QString& path);
+  void runActivated(qint64 run, const QString& kind);
 
  private:
   QTreeWidgetItem* models_;
+  QTreeWidgetItem* runs_;
 };
 
 }  // namespace qwb::ui

@@ -34,6 +34,7 @@ class SensitivityView : public QWidget {
  private:
   void rebuild();  // both charts; a damaged document is reported, not thrown
   void rebuildBars();
+  static QString variantLabel(const QString& key);  // "only.weights" -> "only weights"
   void rebuildPropagation();
 
   QComboBox* metric_;
