@@ -1,10 +1,10 @@
 // qwb: the Quantization Workbench GUI.
 //
-//   qwb [MODEL.onnx] [--screenshot FILE.png]
+//   qwb [MODEL.onnx | PROJECT.qwb] [--screenshot FILE.png]
 //
-// --screenshot renders the main window to FILE.png once the model has loaded (or right away
-// without a model) and exits: 0 when the PNG was written, 1 when it could not be written, 2 when
-// the model failed to load. Used for documentation and tests (QT_QPA_PLATFORM=offscreen works).
+// --screenshot renders the main window to FILE.png once the model or project has loaded (or
+// right away without one) and exits: 0 when the PNG was written, 1 when it could not be written,
+// 2 when the model or project failed to load. Used for documentation and tests (QT_QPA_PLATFORM=offscreen works).
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
@@ -22,8 +22,8 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription(QCoreApplication::translate("main", "Quantization Workbench"));
   parser.addHelpOption();
   parser.addVersionOption();
-  parser.addPositionalArgument(QStringLiteral("model"), QCoreApplication::translate("main", "ONNX model to open."),
-                               QStringLiteral("[MODEL.onnx]"));
+  parser.addPositionalArgument(QStringLiteral("model"), QCoreApplication::translate("main", "ONNX model or project file (*.qwb) to open."),
+                               QStringLiteral("[MODEL.onnx | PROJECT.qwb]"));
   const QCommandLineOption screenshotOption(
       QStringLiteral("screenshot"),
       QCoreApplication::translate("main", "Render the main window to <file> (PNG) after the model loaded, then exit."),
@@ -54,17 +54,23 @@ int main(int argc, char** argv) {
         QCoreApplication::exit(saved ? 0 : 1);
       });
     };
+    auto failed = [](const QString&, const QString& message) {
+      std::fprintf(stderr, "%s\n", qPrintable(message));
+      QCoreApplication::exit(2);
+    };
     if (model.isEmpty()) {
       shoot();
     } else {
       QObject::connect(&window, &qwb::ui::MainWindow::modelLoaded, &window, shoot);
-      QObject::connect(&window, &qwb::ui::MainWindow::modelLoadFailed, &window,
-                       [](const QString&, const QString& message) {
-                         std::fprintf(stderr, "%s\n", qPrintable(message));
-                         QCoreApplication::exit(2);
-                       });
+      QObject::connect(&window, &qwb::ui::MainWindow::projectOpened, &window, shoot);
+      QObject::connect(&window, &qwb::ui::MainWindow::modelLoadFailed, &window, failed);
+      QObject::connect(&window, &qwb::ui::MainWindow::projectOpenFailed, &window, failed);
     }
   }
-  if (!model.isEmpty()) window.openModel(model);
+  if (model.endsWith(QStringLiteral(".qwb"), Qt::CaseInsensitive)) {
+    window.openProject(model);
+  } else if (!model.isEmpty()) {
+    window.openModel(model);
+  }
   return app.exec();
 }

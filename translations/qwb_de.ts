@@ -8,8 +8,8 @@
         <translation>Quantization Workbench</translation>
     </message>
     <message>
-        <source>ONNX model to open.</source>
-        <translation>Zu öffnendes ONNX-Modell.</translation>
+        <source>ONNX model or project file (*.qwb) to open.</source>
+        <translation>Zu öffnendes ONNX-Modell oder Projektdatei (*.qwb).</translation>
     </message>
     <message>
         <source>Render the main window to &lt;file&gt; (PNG) after the model loaded, then exit.</source>

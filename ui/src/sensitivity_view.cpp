@@ -156,7 +156,11 @@ void SensitivityView::rebuildBars() {
   chart->addAxis(values, Qt::AlignBottom);
   series->attachAxis(categories);
   series->attachAxis(values);
-  values->applyNiceNumbers();
+  if (n > 0 && !shown.isEmpty()) {
+    values->applyNiceNumbers();
+  } else {
+    values->setRange(0, 1);  // nothing to show: a valid empty axis rather than NaN bounds
+  }
   chart->legend()->setAlignment(Qt::AlignBottom);
   chart->legend()->setVisible(!shown.isEmpty());
   QChart* old = bars_->chart();
