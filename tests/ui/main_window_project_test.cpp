@@ -2,7 +2,11 @@
 // (Fashion-MNIST, 32 calibration and 64 evaluation samples) is listed in the explorer and shown
 // in the Sensitivity tab with one bar row per quantized layer (the CNN has 4 Conv + 2 Gemm); a
 // damaged project file shows an error dialog and leaves the window working.
+#include <QAction>
+#include <QApplication>
 #include <QFile>
+#include <QMenuBar>
+#include <QTimer>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -70,6 +74,29 @@ TEST(MainWindowProject, DamagedProjectShowsADialogAndTheWindowKeepsWorking) {
   QSignalSpy loaded(&w, &MainWindow::modelLoaded);
   w.openModel(QStringLiteral(QWB_UI_TEST_MODEL));
   EXPECT_TRUE(QTest::qWaitFor([&] { return !loaded.isEmpty(); }, kTimeoutMs));
+}
+
+TEST(MainWindowProject, AboutBoxNamesQtAndTheEngineLibraries) {
+  MainWindow w;
+  QAction* about = nullptr;
+  for (QAction* a : w.menuBar()->findChildren<QAction*>()) {
+    if (a->menuRole() == QAction::AboutRole) about = a;
+  }
+  ASSERT_NE(about, nullptr);
+  QString text;
+  // QMessageBox::about runs its own event loop: read and close it from a timer.
+  QTimer::singleShot(300, [&] {
+    for (QWidget* top : QApplication::topLevelWidgets()) {
+      auto* box = qobject_cast<QMessageBox*>(top);
+      if (!box) continue;
+      text = box->text();
+      const QByteArray snapshots = qgetenv("QWB_UI_SNAPSHOT_DIR");
+      if (!snapshots.isEmpty()) box->grab().save(QString::fromUtf8(snapshots) + QStringLiteral("/about.png"));
+      box->accept();
+    }
+  });
+  about->trigger();
+  for (const char* lib : {"Qt ", "oneDNN ", "SQLite ", "ONNX "}) EXPECT_TRUE(text.contains(QLatin1String(lib))) << lib;
 }
 
 }  // namespace

@@ -30,6 +30,7 @@
 #include "qwb/ui/project_explorer.h"
 #include "qwb/ui/sensitivity_view.h"
 #include "qwb/store.h"
+#include "qwb/version.h"
 
 namespace qwb::ui {
 
@@ -241,7 +242,10 @@ void MainWindow::showAbout() {
       tr("<h3>Quantization Workbench %1</h3>"
          "<p>Inspect, quantize and compare ONNX models.</p>"
          "<p>Built with Qt %2, running on Qt %3.</p>")
-          .arg(versionString().toHtmlEscaped(), QStringLiteral(QT_VERSION_STR), QString::fromLatin1(qVersion())));
+              .arg(versionString().toHtmlEscaped(), QStringLiteral(QT_VERSION_STR), QString::fromLatin1(qVersion())) +
+          QStringLiteral("<p>") +
+          QString::fromStdString(library_versions()).trimmed().toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")) +
+          QStringLiteral("</p>"));
 }
 
 QStringList MainWindow::recentModels() { return QSettings().value(kRecentKey).toStringList(); }
