@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <set>
 
 namespace qwb {
@@ -262,6 +263,8 @@ Result<SensitivityReport> analyze_sensitivity(const Session& session, const Quan
     for (size_t li = 0; li < layers.size() && !r.cancelled; ++li) {
       const Layer& l = layers[li];
       const Node& node = g.nodes[static_cast<size_t>(l.node)];
+      const std::string& own = node.outputs.empty() ? std::string() : node.outputs[0];
+      std::optional<Tensor> fp32_own;  // the layer's FP32 output, computed once for its variants
       for (size_t vi = 0; vi < variants.size(); ++vi) {
         const Variant& v = variants[vi];
         if (!tick(l.name + " " + v.key)) {
@@ -270,7 +273,6 @@ Result<SensitivityReport> analyze_sensitivity(const Session& session, const Quan
         }
         Accumulator& a = acc[li][vi];
         Subset s = subset_of(l, v);
-        const std::string& own = node.outputs.empty() ? std::string() : node.outputs[0];
         if (v.mode == SweepMode::kAllBut) {
           RunOptions ro = tap_options(q, s);
           QWB_ASSIGN_OR_RETURN(TensorMap out, session.run(inputs, ro));
@@ -341,7 +343,11 @@ Result<SensitivityReport> analyze_sensitivity(const Session& session, const Quan
             QWB_ASSIGN_OR_RETURN(TensorMap lout, session.run(run_in, lo));
             return lout.at(own);
           };
-          QWB_ASSIGN_OR_RETURN(Tensor base, own_output(nullptr, inputs));
+          if (!fp32_own) {
+            QWB_ASSIGN_OR_RETURN(Tensor t, own_output(nullptr, inputs));
+            fp32_own = std::move(t);
+          }
+          const Tensor& base = *fp32_own;
           QWB_ASSIGN_OR_RETURN(Tensor mine, own_output(replaced.get(), in));
           if (base.dtype() == DType::kFloat32 && mine.dtype() == DType::kFloat32 && mine.numel() == base.numel()) {
             a.local.add(base.data<float>(), mine.data<float>(), base.numel());
