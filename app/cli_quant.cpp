@@ -128,6 +128,7 @@ qwb::Result<qwb::QuantizeConfig> to_config(const QuantArgs& a) {
   c.out = a.out;
   c.format = a.format;
   c.verify_export = a.verify_export;
+  c.layer_error_samples = a.layer_error_samples;
   c.threads = a.threads;
   c.batch = a.batch;
   return c;
@@ -187,6 +188,14 @@ int cmd_quantize(const QuantArgs& a) {
     }
     std::cout << fmt::format("Agreement {} ({} flipped of {}), output SQNR {:.1f} dB, cosine {:.5f}\n", pct(c.agreement),
                              c.flipped.size(), c.reference.topk.size(), c.output_error.sqnr_db, c.output_error.cosine);
+  }
+  if (!r->layer_errors.empty()) {
+    const auto worst = std::min_element(r->layer_errors.begin(), r->layer_errors.end(), [](const auto& x, const auto& y) {
+      return x.error.sqnr_db < y.error.sqnr_db;
+    });
+    std::cout << fmt::format("Per-layer error ({} layers, {} samples): lowest output SQNR {:.1f} dB at '{}' ({}); see --json\n",
+                             r->layer_errors.size(), std::min<int64_t>(a.layer_error_samples, static_cast<int64_t>(r->comparison->reference.topk.size())),
+                             worst->error.sqnr_db, worst->layer, worst->op);
   }
   if (r->exported) {
     std::cout << fmt::format("Wrote {} (opset {}, {} bytes, {} Q / {} DQ nodes{})\n", r->exported->path, r->exported->opset,
@@ -491,6 +500,9 @@ std::unique_ptr<QuantCommands> add_quant_commands(CLI::App& app) {
   c.quantize->add_option("--out,-o", a.out, "Output file (ONNX QDQ unless --format says otherwise)");
   c.quantize->add_option("--format", a.format, "qdq | trt-cache | ort-calib")->capture_default_str();
   c.quantize->add_flag("--predictions", a.predictions, "With --json: include every sample's FP32 and simulated top-1 prediction");
+  c.quantize->add_option("--layer-error-samples", a.layer_error_samples,
+                         "Evaluation samples for each quantized layer's output error against FP32 (0: skip)")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
   c.quantize->add_flag("--verify-export", a.verify_export, "Also evaluate the exported file with the executor and report its agreement with the simulation");
 
   c.calibrate = app.add_subcommand("calibrate", "Collect statistics and calibrate (no export, no evaluation); with --project the histograms and thresholds are stored");

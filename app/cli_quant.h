@@ -12,7 +12,7 @@ struct QuantArgs {
   std::string model, calib, eval, mean, stddev, out, format = "qdq", crop, layout, project;
   std::string kind = "quantize";  // run kind recorded in a project
   int64_t resize = 0, channels = 0;
-  int64_t samples = 256, eval_limit = -1, batch = 64;
+  int64_t samples = 256, eval_limit = -1, batch = 64, layer_error_samples = 256;
   std::string sampling = "first";
   uint64_t seed = 0;
   std::string weights = "int8", activations = "uint8", granularity = "channel", method = "minmax";

@@ -59,6 +59,7 @@ struct QuantizeConfig {
   std::string out;            // empty: no export
   std::string format = "qdq"; // qdq | trt-cache | ort-calib
   bool verify_export = false; // also evaluate the exported QDQ file with the executor
+  int64_t layer_error_samples = 256;  // evaluation samples for the per-layer error (0: none)
   int threads = 0;
   int64_t batch = 64;
 };
@@ -73,6 +74,7 @@ struct QuantizeReport {
   std::optional<Comparison> comparison;        // FP32 vs simulated
   std::optional<EvaluateResult> exported_eval;  // the exported file run by the executor
   double exported_agreement = 0;                // exported vs simulated top-1 agreement
+  std::vector<LayerError> layer_errors;          // with evaluation data: per quantized node, on its first samples
   std::optional<ExportResult> exported;
   std::string out, format;
   double calib_seconds = 0, seconds = 0;
@@ -125,6 +127,11 @@ Result<EvaluateReport> run_evaluate(const EvaluateConfig& config, ProgressSink& 
 nlohmann::json to_json(const EvaluateConfig& config);
 Result<EvaluateConfig> evaluate_config_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const EvaluateReport& report);
+
+// A model and a dataset attached to a project without a run (the GUI's explorer, the demo
+// project); both deduplicate like the runs' own records (path + sha256, spec + preprocessing).
+Result<int64_t> attach_model(Project& project, const std::string& path);
+Result<int64_t> attach_dataset(Project& project, const std::string& model_path, const DataSource& data);
 
 // The same jobs recorded as runs of a project: the run is created and started before the work,
 // every result is stored in its own transaction, and the run ends succeeded, failed or

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -94,5 +95,17 @@ struct SensitivityReport {
 // Cancelling through `progress` returns the partial report (cancelled = true), not an error.
 Result<SensitivityReport> analyze_sensitivity(const Session& session, const Quantization& q, const Dataset& data,
                                               const SensitivityOptions& options, ProgressSink& progress);
+
+// The error of each quantized node's first output with the whole model simulated, against FP32
+// (as its consumers see it: after its activation quantization, when it has one),
+// on samples ids[0, n) of `data`: where along the graph a quantization loses its precision (the
+// Compare view's per-layer error; quantize runs store it per layer).
+struct LayerError {
+  std::string layer, op, tensor;
+  OutputError error;
+};
+Result<std::vector<LayerError>> layer_errors(const Session& session, std::shared_ptr<const Quantization> q,
+                                             const Dataset& data, const std::vector<int64_t>& ids, int64_t batch,
+                                             ProgressSink& progress);
 
 }  // namespace qwb

@@ -1,6 +1,7 @@
 // The quantize job: sample and validate calibration data, collect statistics, calibrate,
 // simulate against FP32 on the evaluation set, export.
 #include <chrono>
+#include <numeric>
 
 #include "qwb/hash.h"
 #include "qwb/jobs.h"
@@ -137,6 +138,12 @@ Result<QuantizeReport> run_quantize(const QuantizeConfig& c, ProgressSink& progr
     EvaluateOptions eo;
     eo.batch = c.batch;
     QWB_ASSIGN_OR_RETURN(r.comparison, compare(session, {}, session, sim.run_options(), eval, eo, sp_eval));
+    if (c.layer_error_samples > 0) {
+      std::vector<int64_t> first(static_cast<size_t>(std::min<int64_t>(c.layer_error_samples, eval.size())));
+      std::iota(first.begin(), first.end(), int64_t{0});
+      StageProgress sp_layers(progress, 4, stages, "per-layer error");
+      QWB_ASSIGN_OR_RETURN(r.layer_errors, layer_errors(session, r.quantization, eval, first, c.batch, sp_layers));
+    }
     if (c.verify_export && r.exported) {
       auto exported_model = Model::load(c.out, {.run_checker = false, .measure_shapes = false});
       if (!exported_model) return exported_model.status();
@@ -173,7 +180,8 @@ json to_json(const QuantizeConfig& c) {
           {"out", c.out},
           {"format", c.format},
           {"threads", c.threads},
-          {"batch", c.batch}};
+          {"batch", c.batch},
+          {"layer_error_samples", c.layer_error_samples}};
 }
 
 namespace {
@@ -251,6 +259,7 @@ Result<QuantizeConfig> quantize_config_from_json(const json& j) {
     c.format = j.value("format", "qdq");
     c.threads = j.value("threads", 0);
     c.batch = j.value("batch", int64_t{64});
+    c.layer_error_samples = j.value("layer_error_samples", int64_t{256});
     return c;
   } catch (const json::exception& e) {
     return invalid_argument(std::string("stored quantize config is incomplete or malformed: ") + e.what());
@@ -323,6 +332,17 @@ json to_json(const QuantizeReport& r) {
   if (r.exported_eval) {
     j["exported_eval"] = to_json(r.exported_eval->metrics);
     j["exported_eval"]["agreement_with_simulation"] = r.exported_agreement;
+  }
+  if (!r.layer_errors.empty()) {
+    json le = json::array();
+    for (const auto& l : r.layer_errors) {
+      json e = error_json(l.error);
+      e["layer"] = l.layer;
+      e["op"] = l.op;
+      e["tensor"] = l.tensor;
+      le.push_back(std::move(e));
+    }
+    j["layer_errors"] = std::move(le);
   }
   j["notices"] = r.notices;
   j["out"] = r.out;

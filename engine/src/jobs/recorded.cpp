@@ -68,8 +68,14 @@ std::map<std::string, double> comparison_metrics(const Comparison& c) {
   return m;
 }
 
-std::vector<LayerResult> layer_rows(const Quantization& q) {
+std::vector<LayerResult> layer_rows(const Quantization& q, const std::vector<LayerError>& errors) {
   std::map<std::string, json> rows;
+  for (const auto& e : errors) {
+    json& r = rows[e.layer];
+    r["output_sqnr_db"] = std::isfinite(e.error.sqnr_db) ? json(e.error.sqnr_db) : json("inf");
+    r["output_cosine"] = e.error.cosine;
+    r["output_nmse"] = e.error.nmse;
+  }
   for (const auto& [name, w] : q.plan.weights) {
     const QuantizedTensor& t = q.weights.at(name);
     json& r = rows[w.node];
@@ -117,6 +123,17 @@ Result<int64_t> start_recorded_run(Project& p, const std::string& kind, const Qu
 
 }  // namespace
 
+Result<int64_t> attach_model(Project& p, const std::string& path) {
+  QWB_ASSIGN_OR_RETURN(RecordedModel m, add_model(p, path));
+  return m.id;
+}
+
+Result<int64_t> attach_dataset(Project& p, const std::string& model_path, const DataSource& data) {
+  if (data.spec.empty()) return invalid_argument("no dataset spec given");
+  QWB_ASSIGN_OR_RETURN(Model m, Model::load(model_path, {.run_checker = false, .measure_shapes = false}));
+  return add_dataset(p, m, data);
+}
+
 Result<QuantizeReport> run_quantize(Project& p, const QuantizeConfig& c, ProgressSink& progress, int64_t* run_id,
                                     const std::string& kind) {
   QWB_ASSIGN_OR_RETURN(int64_t run, start_recorded_run(p, kind, c, to_json(c), run_id));
@@ -132,7 +149,7 @@ Result<QuantizeReport> run_quantize(Project& p, const QuantizeConfig& c, Progres
   if (st) st = p.add_metrics(run, m);
   if (st) st = p.add_statistics(run, *r->statistics);
   if (st) st = p.add_thresholds(run, *r->quantization);
-  if (st) st = p.add_layer_results(run, layer_rows(*r->quantization));
+  if (st) st = p.add_layer_results(run, layer_rows(*r->quantization, r->layer_errors));
   if (st) {
     json doc = to_json(*r);
     doc["sample_ids_sha256"] = r->sample_ids_sha256;

@@ -453,3 +453,53 @@ Result<SensitivityReport> analyze_sensitivity(const Session& session, const Quan
 }
 
 }  // namespace qwb
+
+namespace qwb {
+
+Result<std::vector<LayerError>> layer_errors(const Session& session, std::shared_ptr<const Quantization> q,
+                                             const Dataset& data, const std::vector<int64_t>& ids, int64_t batch,
+                                             ProgressSink& progress) {
+  const Model& model = session.model();
+  const Graph& g = model.graph();
+  std::map<std::string, size_t> node_index;
+  for (size_t i = 0; i < g.nodes.size(); ++i) node_index[g.nodes[i].name] = i;
+  std::vector<LayerError> rows;
+  std::vector<std::string> fetch;
+  for (const std::string& name : q->plan.quantized_nodes) {
+    auto it = node_index.find(name);
+    if (it == node_index.end() || g.nodes[it->second].outputs.empty()) continue;
+    const Node& n = g.nodes[it->second];
+    rows.push_back({n.name, n.op_type, n.outputs[0], {}});
+    fetch.push_back(n.outputs[0]);
+  }
+  if (rows.empty() || ids.empty()) return rows;
+  QWB_ASSIGN_OR_RETURN(Shape target, model_sample_shape(model, data));
+  const std::string& input = g.inputs.at(0).name;
+  Simulation sim(std::move(q));
+  RunOptions plain;
+  plain.fetch = fetch;
+  const RunOptions simulated = sim.run_options(plain);
+  std::vector<OutputErrorAccumulator> acc(rows.size());
+  const int64_t n = static_cast<int64_t>(ids.size()), bs = std::max<int64_t>(1, batch);
+  for (int64_t b0 = 0; b0 < n; b0 += bs) {
+    if (!progress.report(b0, n, "per-layer error")) return cancelled("per-layer error cancelled");
+    const int64_t b1 = std::min(n, b0 + bs);
+    QWB_ASSIGN_OR_RETURN(Tensor x, gather_batch(data, ids, b0, b1, target));
+    QWB_ASSIGN_OR_RETURN(TensorMap ref, session.run({{input, x}}, plain));
+    QWB_ASSIGN_OR_RETURN(TensorMap cand, session.run({{input, x}}, simulated));
+    for (size_t i = 0; i < rows.size(); ++i) {
+      auto r = ref.find(rows[i].tensor);
+      auto c = cand.find(rows[i].tensor);
+      if (r == ref.end() || c == cand.end() || r->second.numel() != c->second.numel() ||
+          r->second.dtype() != DType::kFloat32 || c->second.dtype() != DType::kFloat32) {
+        continue;
+      }
+      acc[i].add(r->second.data<float>(), c->second.data<float>(), r->second.numel());
+    }
+  }
+  progress.report(n, n, "per-layer error");
+  for (size_t i = 0; i < rows.size(); ++i) rows[i].error = acc[i].result();
+  return rows;
+}
+
+}  // namespace qwb

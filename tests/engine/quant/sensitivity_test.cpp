@@ -166,3 +166,29 @@ TEST(Sensitivity, BadOptionsAreClearErrors) {
   EXPECT_FALSE(parse_sweep_mode("sideways"));
   EXPECT_FALSE(parse_sweep_part("bias"));
 }
+
+TEST(Sensitivity, LayerErrorsWithEverythingQuantized) {
+  // A layer's output as its consumers see it, i.e. after its own activation quantization: fc1
+  // with x and W1 quantized gives h = [1, 0], [.5, .25], fake-quantized (scale .5) to [1, 0], [.5, 0]
+  // against FP32 h = x: ||d||^2 = .04 + .01 + .49 = .54. y = that h times W2 = I: also .54.
+  Fixture f = make();
+  auto s = Session::create(f.model, {.threads = 1});
+  ASSERT_TRUE(s);
+  NullProgress np;
+  auto r = layer_errors(*s, std::make_shared<const Quantization>(f.q), f.data, {0, 1}, 1, np);
+  ASSERT_TRUE(r) << r.status().message();
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].layer, "fc1");
+  EXPECT_EQ((*r)[0].tensor, "h");
+  EXPECT_EQ((*r)[0].op, "MatMul");
+  EXPECT_NEAR((*r)[0].error.sqnr_db, 10 * std::log10(1.69 / 0.54), 1e-3);
+  EXPECT_EQ((*r)[0].error.values, 4);
+  EXPECT_NEAR((*r)[1].error.sqnr_db, 10 * std::log10(1.69 / 0.54), 1e-3);
+  // A sink that cancels stops the pass with a cancelled status.
+  struct Stop : ProgressSink {
+    bool report(int64_t, int64_t, const std::string&) override { return false; }
+  } stop;
+  auto c = layer_errors(*s, std::make_shared<const Quantization>(f.q), f.data, {0, 1}, 1, stop);
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.status().code(), StatusCode::kCancelled);
+}
