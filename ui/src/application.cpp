@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QIcon>
 #include <QLibraryInfo>
+#include <QSettings>
 #include <QTranslator>
 
 // Q_INIT_RESOURCE must be used outside a namespace. qwb.qrc is compiled into the static qwb_ui
@@ -16,7 +17,8 @@ QString versionString() {
 }
 
 QLocale uiLocale() {
-  const QString lang = qEnvironmentVariable("QWB_LANG");
+  QString lang = qEnvironmentVariable("QWB_LANG");
+  if (lang.isEmpty()) lang = QSettings().value(QStringLiteral("language")).toString();
   return lang.isEmpty() ? QLocale::system() : QLocale(lang);
 }
 

@@ -10,6 +10,7 @@
 #include <QFutureWatcher>
 #include <QFileInfo>
 #include <QLabel>
+#include <QActionGroup>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -27,8 +28,13 @@
 #include "qwb/ui/format.h"
 #include "qwb/ui/model_loader.h"
 #include "qwb/ui/model_view.h"
+#include "qwb/ui/new_run_dialog.h"
 #include "qwb/ui/project_explorer.h"
+#include "qwb/ui/run_manager.h"
+#include "qwb/ui/runs_panel.h"
 #include "qwb/ui/sensitivity_view.h"
+#include "qwb/jobs.h"
+#include "qwb/quant.h"
 #include "qwb/store.h"
 #include "qwb/version.h"
 
@@ -38,6 +44,7 @@ namespace {
 
 constexpr int kMaxRecent = 8;
 const QString kRecentKey = QStringLiteral("recentModels");
+const QString kRecentProjectsKey = QStringLiteral("recentProjects");
 const QString kLastDirKey = QStringLiteral("lastModelDir");
 
 // Runs `read` on the thread pool and hands its result to `done` on the UI thread. A library
@@ -60,10 +67,7 @@ void inBackground(QObject* owner, Read read, Done done) {
   }));
 }
 
-struct ProjectRuns {
-  std::vector<RunRecord> runs;
-  QString error;
-};
+
 
 struct RunDocument {
   nlohmann::json doc;
@@ -83,6 +87,35 @@ QString droppedModel(const QMimeData* mime) {
 
 }  // namespace
 
+// What the window shows of a project, read in one go off the UI thread.
+struct ProjectContents {
+  std::shared_ptr<Project> project;
+  std::vector<RunRecord> runs;
+  std::vector<ModelRecord> models;
+  std::vector<DatasetRecord> datasets;
+  QString error;
+};
+
+namespace {
+
+ProjectContents readContents(std::shared_ptr<Project> p) {
+  ProjectContents out;
+  auto runs = p->list_runs();
+  auto models = p->list_models();
+  auto datasets = p->list_datasets();
+  for (const Status& st : {runs.status(), models.status(), datasets.status()}) {
+    if (!st && out.error.isEmpty()) out.error = QString::fromStdString(st.message());
+  }
+  if (!out.error.isEmpty()) return out;
+  out.project = std::move(p);
+  out.runs = std::move(*runs);
+  out.models = std::move(*models);
+  out.datasets = std::move(*datasets);
+  return out;
+}
+
+}  // namespace
+
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       loader_(new ModelLoader(this)),
@@ -90,6 +123,7 @@ MainWindow::MainWindow(QWidget* parent)
       tabs_(new QTabWidget),
       modelView_(new ModelView),
       sensitivity_(new SensitivityView),
+      runs_(new RunManager(this)),
       busy_(new QProgressBar),
       loadInfo_(new QLabel) {
   setAcceptDrops(true);
@@ -114,6 +148,22 @@ MainWindow::MainWindow(QWidget* parent)
 
   connect(explorer_, &ProjectExplorer::runActivated, this, &MainWindow::showRun);
 
+  runsPanel_ = new RunsPanel(runs_);
+  auto* runsDock = new QDockWidget(tr("Runs"), this);
+  runsDock->setObjectName(QStringLiteral("runsDock"));
+  runsDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+  runsDock->setWidget(runsPanel_);
+  addDockWidget(Qt::BottomDockWidgetArea, runsDock);
+  resizeDocks({runsDock}, {190}, Qt::Vertical);
+  connect(runsPanel_, &RunsPanel::newRunRequested, this, &MainWindow::showNewRunDialog);
+  connect(runsPanel_, &RunsPanel::runActivated, this, &MainWindow::showRun);
+  connect(runs_, &RunManager::jobFinished, this, [this](int, qint64 run, const QString& kind, JobState state) {
+    refreshProject();
+    if (run && (state == JobState::kSucceeded || (state == JobState::kCancelled && kind == QStringLiteral("sensitivity")))) {
+      showRun(run, kind);
+    }
+  });
+
   busy_->setRange(0, 0);  // indeterminate
   busy_->setMaximumWidth(140);
   busy_->setTextVisible(false);
@@ -132,18 +182,48 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* newProject = file->addAction(tr("&New Project..."), this, &MainWindow::showNewProjectDialog);
+  newProject->setShortcut(QKeySequence::New);
+  newProject->setStatusTip(tr("Create a project file (*.qwb) that records models, data and runs"));
+  QAction* openProject = file->addAction(tr("Open &Project..."), this, &MainWindow::showOpenProjectDialog);
+  openProject->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+  openProject->setStatusTip(tr("Open a project file (*.qwb) and list its runs"));
+  recentProjectsMenu_ = file->addMenu(tr("Recent P&rojects"));
+  connect(recentProjectsMenu_, &QMenu::aboutToShow, this,
+          [this] { rebuildRecentMenu(recentProjectsMenu_, kRecentProjectsKey, &MainWindow::openProject); });
+  file->addSeparator();
   QAction* open = file->addAction(tr("&Open Model..."), this, &MainWindow::showOpenDialog);
   open->setShortcut(QKeySequence::Open);
   open->setStatusTip(tr("Open an ONNX model and show its structure"));
-  QAction* openProject = file->addAction(tr("Open &Project..."), this, &MainWindow::showOpenProjectDialog);
-  openProject->setStatusTip(tr("Open a project file (*.qwb) and list its runs"));
   recentMenu_ = file->addMenu(tr("Open &Recent"));
-  connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
-  rebuildRecentMenu();
+  connect(recentMenu_, &QMenu::aboutToShow, this, [this] { rebuildRecentMenu(recentMenu_, kRecentKey, &MainWindow::openModel); });
+  rebuildRecentMenu(recentMenu_, kRecentKey, &MainWindow::openModel);
+  rebuildRecentMenu(recentProjectsMenu_, kRecentProjectsKey, &MainWindow::openProject);
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
   quit->setMenuRole(QAction::QuitRole);
+
+  QMenu* run = menuBar()->addMenu(tr("&Run"));
+  QAction* newRun = run->addAction(tr("&New Run..."), this, &MainWindow::showNewRunDialog);
+  newRun->setShortcut(QKeySequence(tr("Ctrl+R")));
+  newRun->setStatusTip(tr("Calibrate, quantize, evaluate and export in the background"));
+
+  QMenu* settings = menuBar()->addMenu(tr("&Settings"));
+  QMenu* language = settings->addMenu(tr("&Language"));
+  auto* languages = new QActionGroup(this);
+  const QString current = QSettings().value(QStringLiteral("language")).toString();
+  for (const auto& [code, name] : {std::pair{QString(), tr("System default")}, std::pair{QStringLiteral("en"), QStringLiteral("English")},
+                                   std::pair{QStringLiteral("de"), QStringLiteral("Deutsch")}}) {
+    QAction* a = language->addAction(name);
+    a->setCheckable(true);
+    a->setChecked(code == current);
+    languages->addAction(a);
+    connect(a, &QAction::triggered, this, [this, code] {
+      QSettings().setValue(QStringLiteral("language"), code);
+      statusBar()->showMessage(tr("The language changes when the workbench starts again."));
+    });
+  }
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   QAction* about = help->addAction(tr("&About Quantization Workbench"), this, &MainWindow::showAbout);
@@ -171,47 +251,106 @@ void MainWindow::showOpenProjectDialog() {
   if (!path.isEmpty()) openProject(path);
 }
 
+void MainWindow::showNewProjectDialog() {
+  QString path = QFileDialog::getSaveFileName(this, tr("New Project"), QSettings().value(kLastDirKey).toString(),
+                                              tr("Workbench projects (*.qwb)"));
+  if (path.isEmpty()) return;
+  if (!path.endsWith(QStringLiteral(".qwb"), Qt::CaseInsensitive)) path += QStringLiteral(".qwb");
+  newProject(path);
+}
+
+void MainWindow::newProject(const QString& path) {
+  const std::string file = QFile::encodeName(path).toStdString();
+  loadProject(path, [file]() -> Result<Project> { return Project::create(file); });
+}
+
 void MainWindow::openProject(const QString& path) {
+  const std::string file = QFile::encodeName(path).toStdString();
+  loadProject(path, [file]() -> Result<Project> { return Project::open(file); });
+}
+
+void MainWindow::loadProject(const QString& path, std::function<Result<Project>()> open) {
   setBusy(true);
   statusBar()->showMessage(tr("Opening %1...").arg(QFileInfo(path).fileName()));
-  const std::string file = QFile::encodeName(path).toStdString();
-  inBackground<ProjectRuns>(
+  inBackground<ProjectContents>(
       this,
-      [file] {
-        ProjectRuns out;
-        auto p = Project::open(file);
+      [open] {
+        ProjectContents out;
+        auto p = open();
         if (!p) {
           out.error = QString::fromStdString(p.status().message());
           return out;
         }
-        auto runs = p->list_runs();
-        if (runs) out.runs = std::move(*runs);
-        else out.error = QString::fromStdString(runs.status().message());
-        return out;
+        return readContents(std::make_shared<Project>(std::move(*p)));
       },
-      [this, path](const ProjectRuns& r) {
+      [this, path](const ProjectContents& r) {
         setBusy(false);
         if (!r.error.isEmpty()) {
           showError(tr("Could not open project"), tr("Could not open %1").arg(QFileInfo(path).fileName()), r.error);
           emit projectOpenFailed(path, r.error);
           return;
         }
-        projectPath_ = path;
-        explorer_->setRuns(r.runs);
+        projectPath_ = QFileInfo(path).absoluteFilePath();
+        project_ = r.project;
+        runs_->setProjectPath(projectPath_);
+        addRecent(kRecentProjectsKey, projectPath_);
+        showContents(r);
+        setWindowTitle(QFileInfo(path).fileName());
         statusBar()->showMessage(tr("%1: %n run(s)", nullptr, static_cast<int>(r.runs.size())).arg(QFileInfo(path).fileName()));
+        // The project's first model opens with it, unless one is open already.
+        if (!modelView_->model() && !r.models.empty() && QFileInfo::exists(qstr(r.models.front().path))) {
+          openModel(qstr(r.models.front().path));
+        }
         emit projectOpened(path);
       });
 }
 
+void MainWindow::showContents(const ProjectContents& c) {
+  explorer_->setRuns(c.runs);
+  explorer_->setDatasets(c.datasets);
+  for (const ModelRecord& m : c.models) explorer_->addModel(qstr(m.path));
+}
+
+void MainWindow::refreshProject() {
+  if (!project_) return;
+  auto p = project_;
+  inBackground<ProjectContents>(this, [p] { return readContents(p); }, [this, p](const ProjectContents& r) {
+    if (r.error.isEmpty() && p == project_) showContents(r);
+  });
+}
+
+void MainWindow::showNewRunDialog() {
+  if (!project_) {
+    showError(tr("No project"), tr("Open or create a project first."),
+              tr("Runs and their results are recorded in a project file (File > New Project)."));
+    return;
+  }
+  NewRunDialog dialog(explorer_->models(), this);
+  if (const auto& m = modelView_->model()) {
+    dialog.setModel(qstr(m->path()));
+    QStringList layers;
+    for (const auto& n : m->graph().nodes) {
+      if (is_quantizable_op(n.op_type)) layers << qstr(n.name);
+    }
+    dialog.setLayers(layers);
+  }
+  if (dialog.exec() != QDialog::Accepted) return;
+  if (auto c = dialog.config()) startRun(*c);
+}
+
+int MainWindow::startRun(const JobConfig& config) {
+  if (!project_) return 0;
+  return runs_->enqueue(config);
+}
+
 void MainWindow::showRun(qint64 run, const QString& kind) {
-  if (projectPath_.isEmpty() || kind != QStringLiteral("sensitivity")) return;
-  const std::string file = QFile::encodeName(projectPath_).toStdString();
+  if (!project_ || kind != QStringLiteral("sensitivity")) return;
+  auto p = project_;
   inBackground<RunDocument>(
       this,
-      [file, run] {
+      [p, run] {
         RunDocument out;
-        auto p = Project::open(file);
-        auto doc = p ? p->document(run, "sensitivity") : Result<nlohmann::json>(p.status());
+        auto doc = p->document(run, "sensitivity");
         if (doc) out.doc = std::move(*doc);
         else out.error = QString::fromStdString(doc.status().message());
         return out;
@@ -250,28 +389,28 @@ void MainWindow::showAbout() {
 
 QStringList MainWindow::recentModels() { return QSettings().value(kRecentKey).toStringList(); }
 
-void MainWindow::rebuildRecentMenu() {
-  recentMenu_->clear();
-  const QStringList recent = recentModels();
+void MainWindow::rebuildRecentMenu(QMenu* menu, const QString& key, void (MainWindow::*open)(const QString&)) {
+  menu->clear();
+  const QStringList recent = QSettings().value(key).toStringList();
   for (int i = 0; i < recent.size(); ++i) {
     const QString& path = recent[i];
     // "&1 model.onnx"; the full path shows in the status bar.
-    QAction* action = recentMenu_->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()),
-                                             this, [this, path] { openModel(path); });
+    QAction* action = menu->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()), this,
+                                      [this, open, path] { (this->*open)(path); });
     action->setStatusTip(path);
     action->setToolTip(path);
   }
-  recentMenu_->addSeparator();
-  QAction* clear = recentMenu_->addAction(tr("&Clear Menu"), this, [] { QSettings().remove(kRecentKey); });
+  menu->addSeparator();
+  QAction* clear = menu->addAction(tr("&Clear Menu"), this, [key] { QSettings().remove(key); });
   clear->setEnabled(!recent.isEmpty());
 }
 
-void MainWindow::addRecentModel(const QString& path) {
-  QStringList recent = recentModels();
+void MainWindow::addRecent(const QString& key, const QString& path) {
+  QStringList recent = QSettings().value(key).toStringList();
   recent.removeAll(path);
   recent.prepend(path);
   while (recent.size() > kMaxRecent) recent.removeLast();
-  QSettings().setValue(kRecentKey, recent);
+  QSettings().setValue(key, recent);
 }
 
 void MainWindow::setBusy(bool busy) {
@@ -294,7 +433,7 @@ void MainWindow::onLoaded(const LoadOutcome& outcome) {
   modelView_->setModel(outcome.model);
   tabs_->setCurrentWidget(modelView_);
   explorer_->addModel(outcome.path);
-  addRecentModel(outcome.path);
+  addRecent(kRecentKey, outcome.path);
   setWindowTitle(QFileInfo(outcome.path).fileName());
   statusBar()->clearMessage();
   loadInfo_->setText(tr("%1: %n node(s), loaded in %2", nullptr, static_cast<int>(outcome.model->graph().nodes.size()))

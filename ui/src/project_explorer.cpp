@@ -12,17 +12,6 @@ constexpr int kPathRole = Qt::UserRole + 1;
 constexpr int kRunRole = Qt::UserRole + 2;
 constexpr int kKindRole = Qt::UserRole + 3;
 
-QIcon statusIcon(RunStatus s) {
-  QStyle* style = QApplication::style();
-  switch (s) {
-    case RunStatus::kSucceeded: return style->standardIcon(QStyle::SP_DialogApplyButton);
-    case RunStatus::kFailed: return style->standardIcon(QStyle::SP_MessageBoxCritical);
-    case RunStatus::kCancelled: case RunStatus::kInterrupted: return style->standardIcon(QStyle::SP_BrowserStop);
-    case RunStatus::kRunning: return style->standardIcon(QStyle::SP_MediaPlay);
-    default: return style->standardIcon(QStyle::SP_FileDialogInfoView);
-  }
-}
-
 QTreeWidgetItem* addGroup(QTreeWidget* tree, const QString& title) {
   auto* group = new QTreeWidgetItem(tree, {title});
   QFont bold = group->font(0);
@@ -35,11 +24,24 @@ QTreeWidgetItem* addGroup(QTreeWidget* tree, const QString& title) {
 
 }  // namespace
 
+QIcon runStatusIcon(RunStatus s) {
+  QStyle* style = QApplication::style();
+  switch (s) {
+    case RunStatus::kSucceeded: return style->standardIcon(QStyle::SP_DialogApplyButton);
+    case RunStatus::kFailed: return style->standardIcon(QStyle::SP_MessageBoxCritical);
+    case RunStatus::kCancelled: case RunStatus::kInterrupted: return style->standardIcon(QStyle::SP_BrowserStop);
+    case RunStatus::kRunning: return style->standardIcon(QStyle::SP_MediaPlay);
+    default: return style->standardIcon(QStyle::SP_FileDialogInfoView);
+  }
+}
+
+
 ProjectExplorer::ProjectExplorer(QWidget* parent) : QTreeWidget(parent) {
   setHeaderHidden(true);
   setColumnCount(1);
   setRootIsDecorated(true);
   models_ = addGroup(this, tr("Models"));
+  datasets_ = addGroup(this, tr("Datasets"));
   runs_ = addGroup(this, tr("Runs"));
   connect(this, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
     const QString path = item->data(0, kPathRole).toString();
@@ -70,7 +72,7 @@ void ProjectExplorer::setRuns(const std::vector<RunRecord>& runs) {
     const QString kind = QString::fromStdString(r.kind);
     const QString status = QString::fromLatin1(run_status_name(r.status));
     auto* item = new QTreeWidgetItem(runs_, {tr("#%1 %2 (%3)").arg(r.id).arg(kind, status)});
-    item->setIcon(0, statusIcon(r.status));
+    item->setIcon(0, runStatusIcon(r.status));
     item->setData(0, kRunRole, QVariant::fromValue<qint64>(r.id));
     item->setData(0, kKindRole, kind);
     item->setToolTip(0, tr("Run %1: %2, %3, created %4%5")
@@ -79,6 +81,18 @@ void ProjectExplorer::setRuns(const std::vector<RunRecord>& runs) {
                                  r.error.empty() ? QString() : QStringLiteral("\n") + QString::fromStdString(r.error)));
   }
   runs_->setExpanded(true);
+}
+
+void ProjectExplorer::setDatasets(const std::vector<DatasetRecord>& datasets) {
+  qDeleteAll(datasets_->takeChildren());
+  for (const DatasetRecord& d : datasets) {
+    auto* item = new QTreeWidgetItem(datasets_, {QString::fromStdString(d.spec)});
+    item->setToolTip(0, tr("%1: %n sample(s), %2 classes\n%3", nullptr, static_cast<int>(d.samples))
+                            .arg(QString::fromStdString(d.spec))
+                            .arg(d.num_classes)
+                            .arg(QString::fromStdString(d.preprocess.value("describe", ""))));
+  }
+  datasets_->setExpanded(true);
 }
 
 QStringList ProjectExplorer::models() const {

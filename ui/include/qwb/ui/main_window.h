@@ -1,11 +1,18 @@
-// MainWindow: menus (File: open model, open project, recent models, quit; Help: about), project
-// explorer dock (models, the project's runs), central tabs (Model, Sensitivity), status bar with
-// a busy indicator and the load time. Project reads run in the background like model loads. Models open from the
-// menu, from the recent list, or by dropping an .onnx file on the window; loading runs in the
-// background and errors are shown in a message box.
+// MainWindow: menus (File: new/open project, recent projects, open model, recent models, quit;
+// Run: new run; Settings: language; Help: about), the project explorer dock (models, datasets,
+// runs), the runs dock (queue, progress, cancel, log), central tabs, and a status bar with a busy
+// indicator. The open project is one shared qwb::Project; reads of it, model loads and every
+// job run off the UI thread. Models open from the menu, the recent list, or by dropping an .onnx
+// file on the window; errors are shown in a message box and the window keeps working.
 #pragma once
 
 #include <QMainWindow>
+
+#include <functional>
+#include <memory>
+
+#include "qwb/store.h"
+#include "qwb/ui/run_manager.h"
 
 class QLabel;
 class QMenu;
@@ -17,8 +24,10 @@ namespace qwb::ui {
 class ModelLoader;
 class ModelView;
 class ProjectExplorer;
+class RunsPanel;
 class SensitivityView;
 struct LoadOutcome;
+struct ProjectContents;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -32,6 +41,13 @@ class MainWindow : public QMainWindow {
   bool isLoading() const;
   // Opens a project file (*.qwb) in the background: projectOpened or projectOpenFailed follows.
   void openProject(const QString& path);
+  // Creates a project file and opens it (the same signals follow).
+  void newProject(const QString& path);
+  // Queues a job recorded in the open project; returns its ticket (0 without a project).
+  int startRun(const JobConfig& config);
+  RunManager* runManager() const { return runs_; }
+  RunsPanel* runsPanel() const { return runsPanel_; }
+  std::shared_ptr<Project> project() const { return project_; }
   // Shows a run of the open project in its view (sensitivity runs so far): runShown follows.
   void showRun(qint64 run, const QString& kind);
 
@@ -55,10 +71,15 @@ class MainWindow : public QMainWindow {
   void createMenus();
   void showOpenDialog();
   void showOpenProjectDialog();
+  void showNewProjectDialog();
+  void showNewRunDialog();
+  void loadProject(const QString& path, std::function<Result<Project>()> open);
+  void showContents(const ProjectContents& contents);
+  void refreshProject();
   void showError(const QString& title, const QString& summary, const QString& details);
   void showAbout();
-  void rebuildRecentMenu();
-  void addRecentModel(const QString& path);
+  void rebuildRecentMenu(QMenu* menu, const QString& key, void (MainWindow::*open)(const QString&));
+  static void addRecent(const QString& key, const QString& path);
   void onLoadStarted(const QString& path);
   void onLoaded(const LoadOutcome& outcome);
   void onLoadFailed(const LoadOutcome& outcome);
@@ -70,7 +91,11 @@ class MainWindow : public QMainWindow {
   ModelView* modelView_;
   SensitivityView* sensitivity_;
   QString projectPath_;
+  std::shared_ptr<Project> project_;
+  RunManager* runs_;
+  RunsPanel* runsPanel_ = nullptr;
   QMenu* recentMenu_ = nullptr;
+  QMenu* recentProjectsMenu_ = nullptr;
   QProgressBar* busy_;
   QLabel* loadInfo_;
 };

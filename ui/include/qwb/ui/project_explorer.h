@@ -1,5 +1,5 @@
 // ProjectExplorer: the project tree. It lists the models opened in this window and the runs of
-// the open project file with their status; datasets join it later.
+// the open project file with their status.
 #pragma once
 
 #include <QTreeWidget>
@@ -9,6 +9,9 @@
 #include "qwb/store.h"
 
 namespace qwb::ui {
+
+// The icon a run's status shows with (explorer, runs panel).
+QIcon runStatusIcon(RunStatus s);
 
 class ProjectExplorer : public QTreeWidget {
   Q_OBJECT
@@ -23,6 +26,9 @@ class ProjectExplorer : public QTreeWidget {
   // Lists a project's runs (newest first) under "Runs", replacing the ones listed before.
   void setRuns(const std::vector<RunRecord>& runs);
   int runCount() const { return runs_->childCount(); }
+  // Lists a project's datasets under "Datasets".
+  void setDatasets(const std::vector<DatasetRecord>& datasets);
+  int datasetCount() const { return datasets_->childCount(); }
 
  signals:
   void modelActivated(const QString& path);
@@ -30,6 +36,7 @@ class ProjectExplorer : public QTreeWidget {
 
  private:
   QTreeWidgetItem* models_;
+  QTreeWidgetItem* datasets_;
   QTreeWidgetItem* runs_;
 };
 
