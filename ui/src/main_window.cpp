@@ -157,8 +157,9 @@ MainWindow::MainWindow(QWidget* parent)
   resizeDocks({runsDock}, {190}, Qt::Vertical);
   connect(runsPanel_, &RunsPanel::newRunRequested, this, &MainWindow::showNewRunDialog);
   connect(runsPanel_, &RunsPanel::runActivated, this, &MainWindow::showRun);
-  connect(runs_, &RunManager::jobFinished, this, [this](int, qint64 run, const QString& kind, JobState state) {
+  connect(runs_, &RunManager::jobFinished, this, [this](int ticket, qint64 run, const QString& kind, JobState state) {
     refreshProject();
+    if (const JobEntry* e = runs_->entry(ticket)) statusBar()->showMessage(tr("%1: %2").arg(e->title, jobStateName(state)));
     if (run && (state == JobState::kSucceeded || (state == JobState::kCancelled && kind == QStringLiteral("sensitivity")))) {
       showRun(run, kind);
     }

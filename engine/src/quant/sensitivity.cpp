@@ -482,7 +482,7 @@ Result<std::vector<LayerError>> layer_errors(const Session& session, std::shared
   std::vector<OutputErrorAccumulator> acc(rows.size());
   const int64_t n = static_cast<int64_t>(ids.size()), bs = std::max<int64_t>(1, batch);
   for (int64_t b0 = 0; b0 < n; b0 += bs) {
-    if (!progress.report(b0, n, "per-layer error")) return cancelled("per-layer error cancelled");
+    if (!progress.report(b0, n, "layer outputs against FP32")) return cancelled("per-layer error cancelled");
     const int64_t b1 = std::min(n, b0 + bs);
     QWB_ASSIGN_OR_RETURN(Tensor x, gather_batch(data, ids, b0, b1, target));
     QWB_ASSIGN_OR_RETURN(TensorMap ref, session.run({{input, x}}, plain));
@@ -497,7 +497,7 @@ Result<std::vector<LayerError>> layer_errors(const Session& session, std::shared
       acc[i].add(r->second.data<float>(), c->second.data<float>(), r->second.numel());
     }
   }
-  progress.report(n, n, "per-layer error");
+  progress.report(n, n, "layer outputs against FP32");
   for (size_t i = 0; i < rows.size(); ++i) rows[i].error = acc[i].result();
   return rows;
 }
