@@ -1,5 +1,6 @@
 // LayerTableModel / LayerFilterProxyModel / OpCountModel on hand-written engine structs.
 // Expected values are hand computed from the rows below.
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 
 #include <gtest/gtest.h>
@@ -84,6 +85,44 @@ TEST(LayerFilterProxyModel, FiltersOnNameOrOpTypeIgnoringCase) {
   EXPECT_EQ(proxy.rowCount(), 0);
   proxy.setFilterFixedString("");
   EXPECT_EQ(proxy.rowCount(), 4);
+}
+
+TEST(LayerTableModel, FormatAndSensitivityColumnsAreBlankUntilSet) {
+  LayerTableModel model;
+  model.setNodes(sampleNodes());
+  EXPECT_EQ(model.headerData(LayerTableModel::kFormat, Qt::Horizontal).toString(), "Format");
+  EXPECT_EQ(model.headerData(LayerTableModel::kSensitivity, Qt::Horizontal).toString(), "Sensitivity");
+  EXPECT_EQ(column(model, LayerTableModel::kFormat), (QStringList{"", "", "", ""}));
+  EXPECT_EQ(column(model, LayerTableModel::kSensitivity), (QStringList{"", "", "", ""}));
+
+  QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+  model.setLayerFormats({{"conv1", "int8"}, {"fc", "fp16"}, {"not a layer", "int4"}});
+  model.setLayerSensitivity({{"conv1", 0.25}, {"fc", 12.5}, {"Conv_7", 3.0}});
+  EXPECT_EQ(changed.size(), 2);
+  EXPECT_EQ(column(model, LayerTableModel::kFormat), (QStringList{"int8", "", "fp16", ""}));
+  EXPECT_EQ(column(model, LayerTableModel::kSensitivity), (QStringList{"0.25", "", "12.5", "3"}));
+  EXPECT_EQ(model.index(2, LayerTableModel::kSensitivity).data(LayerTableModel::kSortRole).toDouble(), 12.5);
+  // Kept when the nodes are set again (e.g. the same model reloaded).
+  model.setNodes(sampleNodes());
+  EXPECT_EQ(model.index(0, LayerTableModel::kFormat).data().toString(), "int8");
+  model.setLayerSensitivity({});
+  EXPECT_EQ(column(model, LayerTableModel::kSensitivity), (QStringList{"", "", "", ""}));
+}
+
+TEST(LayerFilterProxyModel, SortsSensitivityNumericallyBlanksLast) {
+  LayerTableModel model;
+  model.setNodes(sampleNodes());
+  // Text order would be "0.25" < "12.5" < "3"; numeric order is 0.25 < 3 < 12.5.
+  model.setLayerSensitivity({{"conv1", 0.25}, {"fc", 12.5}, {"Conv_7", 3.0}});
+  model.setLayerFormats({{"conv1", "int8"}, {"fc", "fp16"}, {"Conv_7", "int4"}});
+  LayerFilterProxyModel proxy;
+  proxy.setSourceModel(&model);
+  proxy.sort(LayerTableModel::kSensitivity, Qt::DescendingOrder);
+  EXPECT_EQ(column(proxy, LayerTableModel::kName), (QStringList{"fc", "Conv_7", "conv1", "relu1"}));
+  proxy.sort(LayerTableModel::kSensitivity, Qt::AscendingOrder);
+  EXPECT_EQ(column(proxy, LayerTableModel::kName), (QStringList{"relu1", "conv1", "Conv_7", "fc"}));
+  proxy.sort(LayerTableModel::kFormat, Qt::AscendingOrder);
+  EXPECT_EQ(column(proxy, LayerTableModel::kFormat), (QStringList{"", "fp16", "int4", "int8"}));
 }
 
 TEST(OpCountModel, MostFrequentFirstTiesAlphabetical) {

@@ -1,5 +1,10 @@
 #include "qwb/ui/layer_table_model.h"
 
+#include <QLocale>
+
+#include <cmath>
+#include <limits>
+
 #include "qwb/ui/format.h"
 
 namespace qwb::ui {
@@ -10,6 +15,16 @@ void LayerTableModel::setNodes(std::vector<NodeSummary> nodes) {
   beginResetModel();
   nodes_ = std::move(nodes);
   endResetModel();
+}
+
+void LayerTableModel::setLayerFormats(const QMap<QString, QString>& formats) {
+  formats_ = formats;
+  if (!nodes_.empty()) emit dataChanged(index(0, kFormat), index(rowCount() - 1, kFormat));
+}
+
+void LayerTableModel::setLayerSensitivity(const QMap<QString, double>& sensitivity) {
+  sensitivity_ = sensitivity;
+  if (!nodes_.empty()) emit dataChanged(index(0, kSensitivity), index(rowCount() - 1, kSensitivity));
 }
 
 int LayerTableModel::rowCount(const QModelIndex& parent) const {
@@ -27,6 +42,18 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const {
   const bool numeric = col == kIndex || col == kParameters || col == kMacs;
   const qlonglong value = col == kIndex ? index.row() : col == kParameters ? n.parameters : n.macs;
 
+  if (col == kSensitivity) {
+    auto it = sensitivity_.constFind(qstr(n.name));
+    const bool has = it != sensitivity_.constEnd() && !std::isnan(*it);
+    switch (role) {
+      case kSortRole: return has ? *it : std::numeric_limits<double>::lowest();
+      case Qt::DisplayRole: return has ? QLocale().toString(*it, 'g', 4) : QString();
+      case Qt::ToolTipRole: return has ? QLocale().toString(*it, 'g', 10) : QVariant();
+      case Qt::TextAlignmentRole: return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    }
+    return {};
+  }
+
   switch (role) {
     case kSortRole:
       if (numeric) return value;
@@ -40,6 +67,7 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const {
         case kOutputShapes: return joinShapes(n.output_shapes);
         case kParameters:
         case kMacs: return value == 0 ? QString() : formatCompact(value);
+        case kFormat: return formats_.value(qstr(n.name));
       }
       break;
     case Qt::ToolTipRole:
@@ -64,6 +92,8 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
     case kOutputShapes: return tr("Output shapes");
     case kParameters: return tr("Parameters");
     case kMacs: return tr("MACs");
+    case kFormat: return tr("Format");
+    case kSensitivity: return tr("Sensitivity");
   }
   return {};
 }
