@@ -10,6 +10,7 @@
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPushButton>
@@ -153,12 +154,21 @@ GraphLayoutResult runLayout(const LayoutInput& in) {
   return out;
 }
 
-// "/features/features.3/Conv" -> "features.3"; "/encoder/layer.0/attn/MatMul_1" -> "attn/MatMul_1".
+// The part of an ONNX node path that tells nodes apart, without the op type shown above it:
+// "/layer3/layer3.0/conv2/Conv" -> "layer3.0/conv2", "/features/features.3/Conv" -> "features.3".
 QString shortName(const Node& n) {
   QStringList parts = qstr(n.name).split(QLatin1Char('/'), Qt::SkipEmptyParts);
+  if (parts.size() >= 2 && parts.last() == qstr(n.op_type)) parts.removeLast();
   if (parts.isEmpty()) return qstr(n.name);
-  if (parts.size() >= 2 && parts.last() == qstr(n.op_type)) return parts[parts.size() - 2];
-  return parts.size() >= 2 ? parts.mid(parts.size() - 2).join(QLatin1Char('/')) : parts.last();
+  if (parts.size() >= 2 && !parts.last().startsWith(parts[parts.size() - 2]))
+    return parts[parts.size() - 2] + QLatin1Char('/') + parts.last();
+  return parts.last();
+}
+
+// Values of any magnitude (harm, SQNR in dB, MACs) in at most ~6 characters.
+QString formatValue(double v) {
+  if (std::isfinite(v) && std::abs(v) >= 1e4) return formatCompact(std::llround(v));
+  return QLocale().toString(v, 'g', 4);
 }
 
 // A quiet tint per op family so the structure reads at a glance when no values are shown.
@@ -323,7 +333,7 @@ class GraphLegend : public QWidget {
     QPainter p(this);
     const QFontMetrics fm = fontMetrics();
     const int barH = fm.height() - 2;
-    const QString loText = QString::number(lo_, 'g', 4), hiText = QString::number(hi_, 'g', 4);
+    const QString loText = formatValue(lo_), hiText = formatValue(hi_);
     const int left = fm.horizontalAdvance(loText) + 8;
     const int right = width() - fm.horizontalAdvance(hiText) - 8;
     const QRect bar(left, 2, std::max(20, right - left), barH);
@@ -651,7 +661,7 @@ void GraphView::showDetails(int index) {
                           n.domain.empty() ? QString() : QStringLiteral(" (%1)").arg(html(n.domain)),
                           tr("opset %1, node %2 of %3").arg(n.opset).arg(n.index + 1).arg(g.nodes.size()));
   if (auto it = values_.constFind(qstr(n.name)); it != values_.constEnd())
-    text += QStringLiteral("<p>%1: <b>%2</b></p>").arg(html(values_label_), QString::number(*it, 'g', 5));
+    text += QStringLiteral("<p>%1: <b>%2</b></p>").arg(html(values_label_), formatValue(*it));
   QString inputs, weights, outputs;
   for (const std::string& in : n.inputs) {
     if (in.empty()) continue;
