@@ -165,6 +165,17 @@ TEST_F(TensorsViewRun, ListsTheRunsTensors) {
   EXPECT_EQ(view.tensorNames(), expected);
   // The CNN: 6 quantized weights (4 Conv, 2 Gemm) and their activation inputs.
   EXPECT_EQ(std::count_if(names->begin(), names->end(), [](const std::string& n) { return n.ends_with(".weight"); }), 6);
+
+  // The normalised input is two-sided on an affine uint8 spec (Entropy clips each side on its own
+  // half of the histogram): its Entropy line is the stored threshold too.
+  show(view, QStringLiteral("input"));
+  const ThresholdRecord t = stored("input");
+  ASSERT_LT(t.lo, 0.0);
+  const auto entropy = view.thresholdLines().value(QStringLiteral("entropy"));
+  expectRelNear(entropy.first, t.lo, "entropy lo");
+  expectRelNear(entropy.second, t.hi, "entropy hi");
+  EXPECT_EQ(view.histogram().total(), stats("input").hist.total());
+  snapshot(view, QStringLiteral("tensors_input.png"));
 }
 
 TEST_F(TensorsViewRun, ActivationThresholdsTableAndHistogram) {
@@ -225,14 +236,16 @@ TEST_F(TensorsViewRun, ActivationThresholdsTableAndHistogram) {
   EXPECT_EQ(view.channelPoints(), 0) << "activations have no per-channel ranges";
   snapshot(view, QStringLiteral("tensors_activation.png"));
 
-  // Log scale: same lines, log axis.
-  view.setLogScale(true);
-  EXPECT_EQ(view.thresholdLines().value(QStringLiteral("entropy")), entropy);
+  // Log scale (the default) and linear: same lines, the count axis switches.
   auto* chartView = view.findChildren<QChartView*>().value(0);
   ASSERT_NE(chartView, nullptr);
-  EXPECT_FALSE(chartView->chart()->axes(Qt::Vertical).isEmpty());
+  EXPECT_TRUE(view.logScale());
   EXPECT_NE(qobject_cast<QLogValueAxis*>(chartView->chart()->axes(Qt::Vertical).value(0)), nullptr);
-  snapshot(view, QStringLiteral("tensors_activation_log.png"));
+  view.setLogScale(false);
+  EXPECT_EQ(view.thresholdLines().value(QStringLiteral("entropy")), entropy);
+  EXPECT_EQ(qobject_cast<QLogValueAxis*>(chartView->chart()->axes(Qt::Vertical).value(0)), nullptr);
+  EXPECT_FALSE(chartView->chart()->axes(Qt::Vertical).isEmpty());
+  snapshot(view, QStringLiteral("tensors_activation_linear.png"));
 }
 
 TEST_F(TensorsViewRun, WeightRangesAndPerChannelChart) {

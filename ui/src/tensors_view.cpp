@@ -26,6 +26,7 @@
 #include <map>
 
 #include "qwb/jobs.h"
+#include "qwb/ui/format.h"
 
 namespace qwb::ui {
 
@@ -81,6 +82,32 @@ QChart* newChart(const QString& title) {
   chart->setMargins(QMargins(4, 4, 12, 4));
   chart->setBackgroundRoundness(0);
   return chart;
+}
+
+// Ticks at multiples of 1, 2 or 5 times a power of ten (QValueAxis spreads a fixed tick count
+// over the range, which gives labels like -0.3, 2.0, 4.3), labels with as many decimals as the
+// step needs.
+void niceTicks(QValueAxis* axis, double lo, double hi, int target = 7) {
+  const double span = hi - lo;
+  if (!(span > 0) || !std::isfinite(span)) return;
+  const double raw = span / target, mag = std::pow(10.0, std::floor(std::log10(raw))), f = raw / mag;
+  const double step = mag * (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10);
+  axis->setTickType(QValueAxis::TicksDynamic);
+  // Anchored a hair above 0: ticks computed as anchor + k step land at -1e-17 and print "-0.00".
+  axis->setTickAnchor(step * 1e-9);
+  axis->setTickInterval(step);
+  const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
+  axis->setLabelFormat(QStringLiteral("%.") + QString::number(decimals) + QStringLiteral("f"));
+}
+
+Qt::PenStyle methodStyle(CalibMethod m) {
+  switch (m) {
+    case CalibMethod::kMinMax: return Qt::DashDotLine;
+    case CalibMethod::kPercentile: return Qt::DashLine;
+    case CalibMethod::kEntropy: return Qt::DashDotDotLine;
+    case CalibMethod::kMse: return Qt::DotLine;
+  }
+  return Qt::DashLine;
 }
 
 void replaceChart(QChartView* view, QChart* chart) {
@@ -267,8 +294,8 @@ TensorsView::TensorsView(QWidget* parent)
   tableView_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   tableView_->setSelectionMode(QAbstractItemView::NoSelection);
   tableView_->verticalHeader()->hide();
-  tableView_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-  tableView_->horizontalHeader()->setSectionResizeMode(kMethod, QHeaderView::ResizeToContents);
+  tableView_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  tableView_->horizontalHeader()->setStretchLastSection(true);
   tableView_->setToolTip(tr("Expected error: every value of a histogram bin taken at the bin centre, quantized with "
                             "round half to even, clamped to the integer range and dequantized"));
 
@@ -308,7 +335,7 @@ TensorsView::TensorsView(QWidget* parent)
   splitter->addWidget(right);
   splitter->setStretchFactor(0, 2);
   splitter->setStretchFactor(1, 5);
-  splitter->setSizes({380, 900});
+  splitter->setSizes({450, 830});
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(splitter);
 
@@ -316,6 +343,7 @@ TensorsView::TensorsView(QWidget* parent)
   connect(filter_, &QLineEdit::textChanged, this, refilter);
   connect(kind_, &QComboBox::currentIndexChanged, this, refilter);
   connect(listView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] { onCurrentChanged(); });
+  log_->setChecked(true);  // the tails, where the thresholds sit, are invisible on a linear axis
   connect(log_, &QCheckBox::toggled, this, [this] { rebuildHistogram(); });
   connect(reset, &QPushButton::clicked, this, &TensorsView::resetZoom);
   clearDetail(tr("No run loaded."));
@@ -370,7 +398,7 @@ void TensorsView::onRunLoaded(const RunContents& contents) {
                       new QStandardItem(QString::fromStdString(shape_str(e.shape))), mn, mx});
   }
   listView_->resizeColumnsToContents();
-  listView_->setColumnWidth(kName, std::min(listView_->columnWidth(kName), 260));
+  listView_->setColumnWidth(kName, std::min(listView_->columnWidth(kName), 230));
   clearDetail(contents.entries.empty() ? tr("Run %1 has no tensor statistics (only quantize runs collect them).").arg(run_)
                                        : tr("Select a tensor to see its histogram and the thresholds of every calibrator."));
   emit runLoaded();
@@ -464,7 +492,7 @@ void TensorsView::showDetail(std::shared_ptr<const Detail> detail) {
   QString text = tr("<b>%1</b> — %2 %3, %4 values, min %5, max %6, mean %7, std %8. Format: %9.")
                      .arg(name.toHtmlEscaped(), d.entry.is_weight ? tr("weight") : tr("activation"),
                           QString::fromStdString(shape_str(s.shape)))
-                     .arg(s.count)
+                     .arg(formatInteger(s.count))
                      .arg(number(s.min), number(s.max), number(s.mean()), number(s.stddev()),
                           QString::fromStdString(d.entry.spec.describe()));
   if (s.nonfinite > 0) text += QLatin1Char(' ') + tr("%n NaN/Inf value(s) were not binned.", nullptr, static_cast<int>(s.nonfinite));
@@ -548,7 +576,7 @@ void TensorsView::rebuildHistogram() {
     top = maxCount > 0 ? maxCount * 1.08 : 1;
     auto* a = new QValueAxis;
     a->setRange(0, top);
-    a->setLabelFormat(QStringLiteral("%.3g"));
+    niceTicks(a, 0, top, 5);
     ay = a;
   }
   ay->setTitleText(tr("count"));
@@ -570,7 +598,7 @@ void TensorsView::rebuildHistogram() {
     lower->append(bars_.edges.front(), base);
     lower->append(bars_.edges.back(), base);
     auto* area = new QAreaSeries(upper, lower);
-    area->setName(bars_.merged > 1 ? tr("values (%n bars of %1 stored bins)", nullptr, static_cast<int>(bars_.counts.size())).arg(bars_.merged)
+    area->setName(bars_.merged > 1 ? tr("values (%n bars, %1 stored bins each)", nullptr, static_cast<int>(bars_.counts.size())).arg(bars_.merged)
                                    : tr("values (%n stored bins)", nullptr, static_cast<int>(bars_.counts.size())));
     area->setColor(QColor(70, 130, 180, 170));
     area->setBorderColor(QColor(40, 80, 130));
@@ -596,7 +624,7 @@ void TensorsView::rebuildHistogram() {
       line->append(x, top);
       QPen pen(methodColor(r.method));
       pen.setWidthF(r.used ? 3.0 : 2.0);
-      pen.setStyle(r.used ? Qt::SolidLine : Qt::DashLine);
+      pen.setStyle(r.used ? Qt::SolidLine : methodStyle(r.method));
       line->setPen(pen);
       chart->addSeries(line);
       line->attachAxis(ax);
@@ -613,6 +641,7 @@ void TensorsView::rebuildHistogram() {
   if (std::isfinite(xlo) && xhi > xlo) {
     const double pad = 0.03 * (xhi - xlo);
     ax->setRange(xlo - pad, xhi + pad);
+    niceTicks(ax, xlo - pad, xhi + pad);
   } else {
     ax->setRange(-1, 1);  // nothing to show: a valid empty axis
   }
@@ -668,6 +697,7 @@ void TensorsView::rebuildChannels() {
   ay->setTitleText(tr("value"));
   const double pad = 0.05 * std::max(1e-12, hi - lo);
   ay->setRange(lo - pad, hi + pad);
+  niceTicks(ay, lo - pad, hi + pad, 4);
   chart->addAxis(ax, Qt::AlignBottom);
   chart->addAxis(ay, Qt::AlignLeft);
   for (QAbstractSeries* series : {static_cast<QAbstractSeries*>(band), static_cast<QAbstractSeries*>(mx), static_cast<QAbstractSeries*>(mn)}) {
