@@ -19,6 +19,7 @@
 
 #include "qt_printers.h"
 #include "qwb/jobs.h"
+#include "qwb/ui/data_sample_grid.h"
 #include "qwb/ui/data_view.h"
 
 namespace qwb::ui {
@@ -164,23 +165,31 @@ TEST(DataView, ListsAttachesAndValidatesWithARecordedProject) {
   EXPECT_EQ(attached.last()[0].toLongLong(), runRecord->dataset_id);
   EXPECT_EQ(view.datasetRowCount(), 3);
 
-  // Validation: 256 training samples against the test set, against the engine's own report.
-  QSignalSpy validated(&view, &DataView::validationFinished);
-  ASSERT_TRUE(view.validateCalibration(QStringLiteral("fashion-mnist:train"), QStringLiteral("fashion-mnist:test"), 256));
-  ASSERT_TRUE(QTest::qWaitFor([&] { return !validated.isEmpty(); }, kTimeoutMs));
+  // Validation: 256 training samples against the test set (all checks pass), then 16 (too
+  // few: sample_count warns), each against the engine's own report.
   const Dataset train = engineDataset("fashion-mnist:train"), test = engineDataset("fashion-mnist:test");
-  auto ids = sample_ids(train, 256, Sampling::kFirst, 0);
-  ASSERT_TRUE(ids);
-  auto direct = validate_calibration(train.subset(*ids), &test, ValidationOptions{});
-  ASSERT_TRUE(direct) << direct.status().message();
-  const auto rows = view.validationRows();
-  ASSERT_EQ(rows.size(), static_cast<qsizetype>(direct->checks.size())) << view.lastError();
-  ASSERT_GE(rows.size(), 4);
-  for (int i = 0; i < rows.size(); ++i) {
-    const ValidationCheck& check = direct->checks[static_cast<size_t>(i)];
-    EXPECT_EQ(rows[i].name, QString::fromStdString(check.name));
-    EXPECT_EQ(rows[i].status, QLatin1String(check_status_name(check.status))) << check.name;
-    EXPECT_EQ(rows[i].message, QString::fromStdString(check.message));
+  for (int samples : {16, 256}) {
+    SCOPED_TRACE(samples);
+    QSignalSpy validated(&view, &DataView::validationFinished);
+    ASSERT_TRUE(view.validateCalibration(QStringLiteral("fashion-mnist:train"), QStringLiteral("fashion-mnist:test"), samples));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !validated.isEmpty(); }, kTimeoutMs));
+    auto ids = sample_ids(train, samples, Sampling::kFirst, 0);
+    ASSERT_TRUE(ids);
+    auto direct = validate_calibration(train.subset(*ids), &test, ValidationOptions{});
+    ASSERT_TRUE(direct) << direct.status().message();
+    const auto rows = view.validationRows();
+    ASSERT_EQ(rows.size(), static_cast<qsizetype>(direct->checks.size())) << view.lastError();
+    ASSERT_GE(rows.size(), 4);
+    for (int i = 0; i < rows.size(); ++i) {
+      const ValidationCheck& check = direct->checks[static_cast<size_t>(i)];
+      EXPECT_EQ(rows[i].name, QString::fromStdString(check.name));
+      EXPECT_EQ(rows[i].status, QLatin1String(check_status_name(check.status))) << check.name;
+      EXPECT_EQ(rows[i].message, QString::fromStdString(check.message));
+    }
+    if (samples == 16) {
+      EXPECT_NE(direct->worst(), CheckStatus::kOk);  // the case must show a warning to mean anything
+      snapshot(view, QStringLiteral("data_view_warnings.png"));
+    }
   }
   // Back to the test set for the picture: its preview, the three rows and the checks.
   ASSERT_TRUE(loadAndWait(view, QStringLiteral("fashion-mnist:test")));
@@ -215,6 +224,29 @@ TEST(DataView, BadPathOrFieldIsReportedAndTheViewKeepsWorking) {
   ASSERT_TRUE(QTest::qWaitFor([&] { return !validated.isEmpty(); }, kTimeoutMs));
   EXPECT_TRUE(view.validationRows().isEmpty());
   EXPECT_TRUE(view.lastError().contains(QStringLiteral("/nonexistent"))) << view.lastError();
+}
+
+// Hand-made 2x2 RGB samples: the red channel is largest at (0, 0), so that pixel is pure red
+// after min-max normalisation (0..0.5 -> 0..255), whether channels come first or last.
+TEST(DataView, SampleImagesFollowTheLayout) {
+  const float chw[12] = {0.5f, 0, 0, 0,  /*G*/ 0, 0.25f, 0, 0,  /*B*/ 0, 0, 0, 0.5f};
+  float hwc[12];
+  for (int c = 0; c < 3; ++c) {
+    for (int p = 0; p < 4; ++p) hwc[p * 3 + c] = chw[c * 4 + p];
+  }
+  const QImage a = sampleToImage(chw, {3, 2, 2}, "NCHW"), b = sampleToImage(hwc, {2, 2, 3}, "NHWC");
+  ASSERT_EQ(a.size(), QSize(2, 2));
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a.pixel(0, 0), qRgb(255, 0, 0));
+  EXPECT_EQ(a.pixel(1, 0), qRgb(0, 128, 0));  // 0.25 of 0.5 -> 127.5, rounded up
+  EXPECT_EQ(a.pixel(1, 1), qRgb(0, 0, 255));
+  // A flat 784-vector is a 28x28 grayscale image.
+  std::vector<float> flat(784, 0.0f);
+  flat[28 * 3 + 5] = 1.0f;
+  const QImage g = sampleToImage(flat.data(), {784}, "NCHW");
+  ASSERT_EQ(g.size(), QSize(28, 28));
+  EXPECT_EQ(qGray(g.pixel(5, 3)), 255);
+  EXPECT_EQ(qGray(g.pixel(0, 0)), 0);
 }
 
 TEST(DataView, LoadingRunsOffTheUiThread) {
