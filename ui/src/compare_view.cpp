@@ -17,7 +17,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QtCharts/QBarCategoryAxis>
-#include <QtCharts/QBarSeries>
+#include <QtCharts/QHorizontalBarSeries>
 #include <QtCharts/QBarSet>
 #include <QtCharts/QChartView>
 #include <QtCharts/QValueAxis>
@@ -476,7 +476,7 @@ CompareView::CompareView(QWidget* parent)
 
   f1_chart_->setRenderHint(QPainter::Antialiasing);
   f1_chart_->setMinimumHeight(280);
-  f1_chart_->setMaximumHeight(340);  // room for the matrices below on a laptop screen
+  f1_chart_->setMaximumHeight(360);  // room for the matrices below on a laptop screen
 
   for (int i = 0; i < 3; ++i) {
     confusion_[i] = new ConfusionMatrixWidget;
@@ -658,27 +658,28 @@ void CompareView::showMetrics() {
 
 void CompareView::showF1Chart() {
   auto* chart = new QChart;
-  chart->setMargins(QMargins(4, 4, 4, 4));
+  chart->setMargins(QMargins(4, 4, 12, 4));
   chart->setBackgroundRoundness(0);
-  auto* series = new QBarSeries;
+  // Horizontal bars: class names ("T-shirt/top", "Ankle boot") stay readable on the left axis.
+  auto* series = new QHorizontalBarSeries;
   int n = 0;
+  for (int s = 0; s < 2; ++s) n = std::max(n, static_cast<int>(data_->side[s].f1.size()));
   for (int s = 0; s < 2; ++s) {
     const SideInfo& side = data_->side[s];
     if (side.f1.isEmpty()) continue;
     auto* set = new QBarSet(s == 0 ? tr("A: %1").arg(side.title) : tr("B: %1").arg(side.title));
     set->setColor(s == 0 ? QColor(146, 197, 222) : QColor(244, 165, 130));
     set->setBorderColor(set->color().darker(130));
-    for (double v : side.f1) *set << (std::isfinite(v) ? v : 0.0);
-    n = std::max(n, static_cast<int>(side.f1.size()));
+    // Bars run bottom-up: class 0 is added last so it sits on top.
+    for (int i = n - 1; i >= 0; --i) *set << (i < side.f1.size() && std::isfinite(side.f1[i]) ? side.f1[i] : 0.0);
     series->append(set);
   }
   auto* categories = new QBarCategoryAxis;
-  for (int i = 0; i < n; ++i) categories->append(i < data_->class_names.size() ? data_->class_names[i] : QString::number(i));
+  for (int i = n - 1; i >= 0; --i) categories->append(i < data_->class_names.size() ? data_->class_names[i] : QString::number(i));
   if (n == 0) categories->append(QStringLiteral(" "));  // a valid empty axis
-  categories->setTruncateLabels(false);  // "Ankle boot" fits; "Ankle ..." says little
-  if (n > 12) categories->setLabelsAngle(-60);
+  categories->setTruncateLabels(false);
   chart->addSeries(series);
-  chart->addAxis(categories, Qt::AlignBottom);
+  chart->addAxis(categories, Qt::AlignLeft);
   auto* values = new QValueAxis;
   values->setTitleText(tr("F1"));
   // The interesting part is near the top; start at a round value below the lowest bar.
@@ -688,9 +689,11 @@ void CompareView::showF1Chart() {
       if (std::isfinite(v)) lo = std::min(lo, v);
     }
   }
-  values->setRange(std::max(0.0, std::floor(lo * 10 - 0.5) / 10), 1.0);
+  const double floor = std::max(0.0, std::floor(lo * 10 - 0.5) / 10);
+  values->setRange(floor, 1.0);
+  values->setTickCount(static_cast<int>(std::lround((1.0 - floor) * 10)) + 1);  // one tick per 0.1
   values->setLabelFormat(QStringLiteral("%.1f"));
-  chart->addAxis(values, Qt::AlignLeft);
+  chart->addAxis(values, Qt::AlignBottom);
   series->attachAxis(categories);
   series->attachAxis(values);
   chart->legend()->setAlignment(Qt::AlignTop);
