@@ -174,6 +174,9 @@ void DecisionTreeView::showTree(const std::vector<qwb::DecisionRow>& rows, const
         recommended_ = n.label;
       }
       n.lines.push_back({tr("loss %1 pts").arg(QLocale().toString(row.expected_loss_pts, 'f', 2)), {}});
+      // A mixed plan from a sensitivity run has its own estimate for the rest quantized.
+      if (chosen && rec->mixed_plan && rec->format == row.format && rec->expected_loss_pts != row.expected_loss_pts)
+        n.lines.push_back({tr("plan: %1 pts").arg(QLocale().toString(rec->expected_loss_pts, 'f', 2)), kChosenBorder});
       n.lines.push_back({tr("%1 smaller").arg(times(row.compression)), {}});
       n.lines.push_back({tr("%1 faster").arg(times(row.speedup)), {}});
       n.lines.push_back({row.supported ? tr("native") : tr("not native"), row.supported || !fits ? QColor() : kAmber});

@@ -17,6 +17,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -161,8 +162,15 @@ qwb::Result<json> buildConfig(const qwb::Recommendation& rec, const std::string&
   json j = qwb::to_json(c);
   if (calib.is_object()) j["calib"] = calib;
   if (eval.is_object()) j["eval"] = eval;
-  QWB_ASSIGN_OR_RETURN(auto checked, qwb::quantize_config_from_json(j));
-  return qwb::to_json(checked);
+  // The engine's parser is the check, without the overrides: quantize_config_from_json loops over
+  // the items of a temporary (j.value("overrides", ...).items(), dangling in C++20) and fails on
+  // them. They were built from parsed specs above.
+  json check = j;
+  check.erase("overrides");
+  QWB_ASSIGN_OR_RETURN(auto checked, qwb::quantize_config_from_json(check));
+  json config = qwb::to_json(checked);
+  config["overrides"] = j["overrides"];
+  return config;
 }
 
 QString hardwareTitle(qwb::Hardware h) {
@@ -298,6 +306,7 @@ DecisionView::DecisionView(QWidget* parent)
   table_->setAlternatingRowColors(true);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->verticalHeader()->setVisible(false);
+  table_->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
   table_->horizontalHeader()->setStretchLastSection(true);
   table_->setWordWrap(false);
   table_->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed | QAbstractItemView::AnyKeyPressed);
@@ -405,7 +414,17 @@ void DecisionView::onLoaded(const Loaded& r) {
     model_->setRows({});
   } else {
     if (!r.factsError.isEmpty()) showMessage(tr("The project's runs of this model cannot be read: %1").arg(r.factsError));
-    model_->setRows(r.rows);
+    // The seed's order (family, hardware, then formats from int8 down to fp8) rather than the
+    // project's key order; rows the seed lacks follow by key.
+    std::map<std::string, size_t> seedOrder;
+    for (const auto& row : qwb::seed_decision_table()) seedOrder.emplace(row.key(), seedOrder.size());
+    auto rows = r.rows;
+    std::stable_sort(rows.begin(), rows.end(), [&](const qwb::DecisionRow& a, const qwb::DecisionRow& b) {
+      const auto ia = seedOrder.find(a.key()), ib = seedOrder.find(b.key());
+      const size_t na = ia == seedOrder.end() ? seedOrder.size() : ia->second, nb = ib == seedOrder.end() ? seedOrder.size() : ib->second;
+      return na != nb ? na < nb : a.key() < b.key();
+    });
+    model_->setRows(std::move(rows));
     table_->resizeColumnsToContents();
     table_->setColumnWidth(DecisionTableModel::kNotes, 600);
   }
