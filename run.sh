@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds (Release) and starts the workbench on the bundled demo model.
-#   ./run.sh              GUI on resources/samples/fmnist_cnn.onnx (CLI demo when there is no display)
+# Installs what is missing, builds (Release) and starts the workbench on the bundled demo project.
+#   ./run.sh              GUI on the demo project: the sample models with Fashion-MNIST attached
+#                         (CLI demo when there is no display)
 #   ./run.sh --headless   CLI demo: inspect the sample models and print their FP32 accuracy
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -26,5 +27,5 @@ if ((headless)); then
     ./build/app/qwb-cli evaluate "$m" --data fashion-mnist:test
   done
 else
-  exec ./build/app/qwb "$demo"
+  exec ./build/app/qwb --demo
 fi

@@ -1,6 +1,8 @@
 // qwb: the Quantization Workbench GUI.
 //
 //   qwb [MODEL.onnx | PROJECT.qwb] [--screenshot FILE.png]
+//   qwb --demo                      the demo project (sample models, Fashion-MNIST attached)
+//   qwb --screenshot-tour DIR       fills every view from real runs, one PNG per view
 //
 // --screenshot renders the main window to FILE.png once the model or project has loaded (or
 // right away without one) and exits: 0 when the PNG was written, 1 when it could not be written,
@@ -13,6 +15,7 @@
 
 #include "qwb/ui/application.h"
 #include "qwb/ui/main_window.h"
+#include "qwb/ui/screenshot_tour.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -29,6 +32,16 @@ int main(int argc, char** argv) {
       QCoreApplication::translate("main", "Render the main window to <file> (PNG) after the model loaded, then exit."),
       QCoreApplication::translate("main", "file"));
   parser.addOption(screenshotOption);
+  const QCommandLineOption demoOption(
+      QStringLiteral("demo"),
+      QCoreApplication::translate("main", "Open the demo project (created on first use with the sample models and Fashion-MNIST)."));
+  parser.addOption(demoOption);
+  const QCommandLineOption tourOption(
+      QStringLiteral("screenshot-tour"),
+      QCoreApplication::translate("main", "Create a demo project in <dir>, run a quantization and a sensitivity sweep, "
+                                          "write one PNG per view to <dir>, then exit."),
+      QCoreApplication::translate("main", "dir"));
+  parser.addOption(tourOption);
   parser.process(app);
 
   const QStringList args = parser.positionalArguments();
@@ -41,6 +54,17 @@ int main(int argc, char** argv) {
 
   qwb::ui::MainWindow window;
   window.show();
+
+  if (parser.isSet(tourOption)) {
+    QTimer::singleShot(0, &window, [&window, dir = parser.value(tourOption)] {
+      QCoreApplication::exit(qwb::ui::runScreenshotTour(window, dir));
+    });
+    return app.exec();
+  }
+  if (parser.isSet(demoOption)) {
+    window.openDemoProject();
+    return app.exec();
+  }
 
   if (!screenshot.isEmpty()) {
     auto shoot = [&window, screenshot] {

@@ -250,19 +250,16 @@ TEST(DecisionView, SensitivityRunRefinesIntoKeptLayers) {
   QObject::connect(&view, &DecisionView::runConfigRequested, &view, [&](const nlohmann::json& j) { emitted = j; });
   view.apply();
   ASSERT_TRUE(emitted.is_object()) << view.message();
-  // The kept layers are fp16 overrides; the data is that of the model's sensitivity run.
-  // quantize_config_from_json cannot read overrides today (it iterates a destroyed temporary,
-  // engine/src/jobs/quantize.cpp), so they are checked in the JSON and the rest by the engine.
-  ASSERT_EQ(emitted["overrides"].size(), direct->mixed_plan->keep_fp16.size());
-  for (const auto& l : direct->mixed_plan->keep_fp16) {
-    ASSERT_TRUE(emitted["overrides"].contains(l)) << l;
-    EXPECT_EQ(emitted["overrides"][l]["weights"]["dtype"], "float16");
-    EXPECT_EQ(emitted["overrides"][l]["activations"]["dtype"], "float16");
-  }
-  nlohmann::json rest = emitted;
-  rest.erase("overrides");
-  auto config = quantize_config_from_json(rest);
+  // The kept layers are fp16 overrides; the data is that of the model's sensitivity run. The
+  // engine's parser reads it all back.
+  auto config = quantize_config_from_json(emitted);
   ASSERT_TRUE(config) << config.status().message();
+  ASSERT_EQ(config->quant.overrides.size(), direct->mixed_plan->keep_fp16.size());
+  for (const auto& l : direct->mixed_plan->keep_fp16) {
+    ASSERT_TRUE(config->quant.overrides.count(l)) << l;
+    EXPECT_EQ(config->quant.overrides.at(l).weights->dtype, DType::kFloat16);
+    EXPECT_EQ(config->quant.overrides.at(l).activations->dtype, DType::kFloat16);
+  }
   EXPECT_EQ(config->quant.weights.dtype, DType::kInt8);
   EXPECT_EQ(config->calib.data.spec, "fashion-mnist:train");
   EXPECT_EQ(config->calib.samples, 64);

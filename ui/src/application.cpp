@@ -1,6 +1,7 @@
 #include "qwb/ui/application.h"
 
 #include <QApplication>
+#include <QFileInfo>
 #include <QIcon>
 #include <QLibraryInfo>
 #include <QSettings>
@@ -42,6 +43,14 @@ bool installTranslators(QCoreApplication& app, const QLocale& locale) {
     delete qwb;
   }
   return found;
+}
+
+QString samplesDir() {
+  const QString env = qEnvironmentVariable("QWB_SAMPLES_DIR");
+  if (!env.isEmpty()) return env;
+  const QString installed = QCoreApplication::applicationDirPath() + QStringLiteral("/../share/qwb/samples");
+  if (QFileInfo::exists(installed + QStringLiteral("/fmnist_cnn.onnx"))) return QFileInfo(installed).canonicalFilePath();
+  return QStringLiteral(QWB_SOURCE_DIR "/resources/samples");
 }
 
 void initApplication(QApplication& app) {

@@ -368,7 +368,14 @@ void DataView::refreshDefaults() {
   std_->setPlaceholderText(floatList(p.stddev, 1) + suffix);
   resize_->setPlaceholderText((p.resize > 0 ? QString::number(p.resize) : tr("keep")) + suffix);
   crop_->setPlaceholderText((p.crop_height > 0 ? QStringLiteral("%1,%2").arg(p.crop_height).arg(p.crop_width) : tr("none")) + suffix);
-  channels_->setItemText(0, tr("%1 (model default)").arg(p.channels));
+  // Without qwb.channels the model's own 4-d input says how many channels it takes.
+  int64_t channels = p.channels;
+  if (model_ && !model_->summary().metadata.count("qwb.channels") && !model_->graph().inputs.empty()) {
+    const auto& in = model_->graph().inputs.front();
+    const size_t axis = p.layout == "NHWC" ? 3 : 1;
+    if (in.dims.size() == 4 && in.dims[axis].known()) channels = in.dims[axis].value;
+  }
+  channels_->setItemText(0, tr("%1 (model default)").arg(channels));
   layout_->setItemText(0, tr("%1 (model default)").arg(QString::fromStdString(p.layout)));
 }
 

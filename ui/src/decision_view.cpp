@@ -162,14 +162,9 @@ qwb::Result<json> buildConfig(const qwb::Recommendation& rec, const std::string&
   json j = qwb::to_json(c);
   if (calib.is_object()) j["calib"] = calib;
   if (eval.is_object()) j["eval"] = eval;
-  // The engine's parser is the check, without the overrides: quantize_config_from_json loops over
-  // the items of a temporary (j.value("overrides", ...).items(), dangling in C++20) and fails on
-  // them. They were built from parsed specs above.
-  json check = j;
-  check.erase("overrides");
-  QWB_ASSIGN_OR_RETURN(auto checked, qwb::quantize_config_from_json(check));
+  // The engine's own parser is the check.
+  QWB_ASSIGN_OR_RETURN(auto checked, qwb::quantize_config_from_json(j));
   json config = qwb::to_json(checked);
-  config["overrides"] = j["overrides"];
   return config;
 }
 

@@ -15,9 +15,12 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QDir>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTableView>
 #include <QtConcurrent/QtConcurrentRun>
 #include <QtGlobal>
 
@@ -32,7 +35,13 @@
 #include "qwb/ui/project_explorer.h"
 #include "qwb/ui/run_manager.h"
 #include "qwb/ui/runs_panel.h"
+#include "qwb/ui/compare_view.h"
+#include "qwb/ui/data_view.h"
+#include "qwb/ui/decision_view.h"
+#include "qwb/ui/graph_view.h"
+#include "qwb/ui/layer_table_model.h"
 #include "qwb/ui/sensitivity_view.h"
+#include "qwb/ui/tensors_view.h"
 #include "qwb/jobs.h"
 #include "qwb/quant.h"
 #include "qwb/store.h"
@@ -71,6 +80,12 @@ void inBackground(QObject* owner, Read read, Done done) {
 
 struct RunDocument {
   nlohmann::json doc;
+  QString error;
+};
+
+struct RunLayers {
+  QMap<QString, QString> formats, weights;
+  QMap<QString, double> sqnr;
   QString error;
 };
 
@@ -122,7 +137,12 @@ MainWindow::MainWindow(QWidget* parent)
       explorer_(new ProjectExplorer),
       tabs_(new QTabWidget),
       modelView_(new ModelView),
+      graph_(new GraphView),
+      data_(new DataView),
+      tensors_(new TensorsView),
       sensitivity_(new SensitivityView),
+      decision_(new DecisionView),
+      compare_(new CompareView),
       runs_(new RunManager(this)),
       busy_(new QProgressBar),
       loadInfo_(new QLabel) {
@@ -131,7 +151,22 @@ MainWindow::MainWindow(QWidget* parent)
 
   tabs_->setDocumentMode(true);
   tabs_->addTab(modelView_, tr("Model"));
+  tabs_->addTab(graph_, tr("Graph"));
+  tabs_->addTab(data_, tr("Data"));
+  tabs_->addTab(tensors_, tr("Tensors"));
   tabs_->addTab(sensitivity_, tr("Sensitivity"));
+  tabs_->addTab(decision_, tr("Decision"));
+  tabs_->addTab(compare_, tr("Compare"));
+  // A layer selected in one view is selected in every view that shows layers.
+  connect(modelView_, &ModelView::layerSelected, this, &MainWindow::selectLayer);
+  connect(modelView_, &ModelView::keepInFloatRequested, this, [this](const QStringList& layers) { showNewRunDialog(nullptr, layers); });
+  connect(graph_, &GraphView::nodeSelected, this, &MainWindow::selectLayer);
+  connect(sensitivity_, &SensitivityView::layerSelected, this, &MainWindow::selectLayer);
+  connect(compare_, &CompareView::layerSelected, this, &MainWindow::selectLayer);
+  connect(decision_, &DecisionView::runConfigRequested, this, [this](const nlohmann::json& config) {
+    showNewRunDialog(&config);
+  });
+  connect(data_, &DataView::datasetAttached, this, [this] { refreshProject(); });
   setCentralWidget(tabs_);
 
   auto* dock = new QDockWidget(tr("Project"), this);
@@ -155,7 +190,7 @@ MainWindow::MainWindow(QWidget* parent)
   runsDock->setWidget(runsPanel_);
   addDockWidget(Qt::BottomDockWidgetArea, runsDock);
   resizeDocks({runsDock}, {190}, Qt::Vertical);
-  connect(runsPanel_, &RunsPanel::newRunRequested, this, &MainWindow::showNewRunDialog);
+  connect(runsPanel_, &RunsPanel::newRunRequested, this, [this] { showNewRunDialog(); });
   connect(runsPanel_, &RunsPanel::runActivated, this, &MainWindow::showRun);
   connect(runs_, &RunManager::jobFinished, this, [this](int ticket, qint64 run, const QString& kind, JobState state) {
     refreshProject();
@@ -187,6 +222,8 @@ void MainWindow::createMenus() {
   newProject->setShortcut(QKeySequence::New);
   newProject->setStatusTip(tr("Create a project file (*.qwb) that records models, data and runs"));
   QAction* openProject = file->addAction(tr("Open &Project..."), this, &MainWindow::showOpenProjectDialog);
+  file->addAction(tr("Open &Demo Project"), this, [this] { openDemoProject(); })
+      ->setStatusTip(tr("The sample models with Fashion-MNIST attached, ready for a first run"));
   openProject->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
   openProject->setStatusTip(tr("Open a project file (*.qwb) and list its runs"));
   recentProjectsMenu_ = file->addMenu(tr("Recent P&rojects"));
@@ -206,7 +243,7 @@ void MainWindow::createMenus() {
   quit->setMenuRole(QAction::QuitRole);
 
   QMenu* run = menuBar()->addMenu(tr("&Run"));
-  QAction* newRun = run->addAction(tr("&New Run..."), this, &MainWindow::showNewRunDialog);
+  QAction* newRun = run->addAction(tr("&New Run..."), this, [this] { showNewRunDialog(); });
   newRun->setShortcut(QKeySequence(tr("Ctrl+R")));
   newRun->setStatusTip(tr("Calibrate, quantize, evaluate and export in the background"));
 
@@ -270,6 +307,28 @@ void MainWindow::openProject(const QString& path) {
   loadProject(path, [file]() -> Result<Project> { return Project::open(file); });
 }
 
+QString MainWindow::defaultDemoProjectPath() {
+  return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo.qwb");
+}
+
+void MainWindow::openDemoProject(const QString& path) {
+  const std::string file = QFile::encodeName(path).toStdString();
+  const QString samples = samplesDir();
+  QDir().mkpath(QFileInfo(path).absolutePath());
+  loadProject(path, [file, samples]() -> Result<Project> {
+    QWB_ASSIGN_OR_RETURN(Project p, Project::open_or_create(file));
+    // Attaching deduplicates, so reopening the demo adds nothing twice.
+    const std::string cnn = QFile::encodeName(samples + QStringLiteral("/fmnist_cnn.onnx")).toStdString();
+    for (const char* name : {"fmnist_cnn.onnx", "fmnist_dwres.onnx", "fmnist_vit.onnx"}) {
+      QWB_RETURN_IF_ERROR(attach_model(p, QFile::encodeName(samples + QLatin1Char('/') + QLatin1String(name)).toStdString()).status());
+    }
+    for (const char* spec : {"fashion-mnist:train", "fashion-mnist:test"}) {
+      QWB_RETURN_IF_ERROR(attach_dataset(p, cnn, {.spec = spec}).status());
+    }
+    return p;
+  });
+}
+
 void MainWindow::loadProject(const QString& path, std::function<Result<Project>()> open) {
   setBusy(true);
   statusBar()->showMessage(tr("Opening %1...").arg(QFileInfo(path).fileName()));
@@ -294,6 +353,7 @@ void MainWindow::loadProject(const QString& path, std::function<Result<Project>(
         projectPath_ = QFileInfo(path).absoluteFilePath();
         project_ = r.project;
         runs_->setProjectPath(projectPath_);
+        decision_->setProject(project_);
         addRecent(kRecentProjectsKey, projectPath_);
         showContents(r);
         setWindowTitle(QFileInfo(path).fileName());
@@ -309,7 +369,8 @@ void MainWindow::loadProject(const QString& path, std::function<Result<Project>(
 void MainWindow::showContents(const ProjectContents& c) {
   explorer_->setRuns(c.runs);
   explorer_->setDatasets(c.datasets);
-  for (const ModelRecord& m : c.models) explorer_->addModel(qstr(m.path));
+  for (const ModelRecord& m : c.models) explorer_->addModel(qstr(m.path), false);
+  data_->setProject(c.project);
 }
 
 void MainWindow::refreshProject() {
@@ -320,23 +381,32 @@ void MainWindow::refreshProject() {
   });
 }
 
-void MainWindow::showNewRunDialog() {
+NewRunDialog* MainWindow::createNewRunDialog(const nlohmann::json* prefill, const QStringList& keepInFloat) {
+  auto* dialog = new NewRunDialog(explorer_->models(), this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  if (const auto& m = modelView_->model()) {
+    dialog->setModel(qstr(m->path()));
+    QStringList layers;
+    for (const auto& n : m->graph().nodes) {
+      if (is_quantizable_op(n.op_type)) layers << qstr(n.name);
+    }
+    dialog->setLayers(layers);
+  }
+  if (prefill) dialog->applyQuantizeConfig(*prefill);
+  if (!keepInFloat.isEmpty()) dialog->setExclusions(keepInFloat);
+  connect(dialog, &QDialog::accepted, this, [this, dialog] {
+    if (auto c = dialog->config()) startRun(*c);
+  });
+  return dialog;
+}
+
+void MainWindow::showNewRunDialog(const nlohmann::json* prefill, const QStringList& keepInFloat) {
   if (!project_) {
     showError(tr("No project"), tr("Open or create a project first."),
               tr("Runs and their results are recorded in a project file (File > New Project)."));
     return;
   }
-  NewRunDialog dialog(explorer_->models(), this);
-  if (const auto& m = modelView_->model()) {
-    dialog.setModel(qstr(m->path()));
-    QStringList layers;
-    for (const auto& n : m->graph().nodes) {
-      if (is_quantizable_op(n.op_type)) layers << qstr(n.name);
-    }
-    dialog.setLayers(layers);
-  }
-  if (dialog.exec() != QDialog::Accepted) return;
-  if (auto c = dialog.config()) startRun(*c);
+  createNewRunDialog(prefill, keepInFloat)->open();
 }
 
 int MainWindow::startRun(const JobConfig& config) {
@@ -345,26 +415,87 @@ int MainWindow::startRun(const JobConfig& config) {
 }
 
 void MainWindow::showRun(qint64 run, const QString& kind) {
-  if (!project_ || kind != QStringLiteral("sensitivity")) return;
+  if (!project_) return;
   auto p = project_;
-  inBackground<RunDocument>(
+  if (kind == QStringLiteral("sensitivity")) {
+    inBackground<RunDocument>(
+        this,
+        [p, run] {
+          RunDocument out;
+          auto doc = p->document(run, "sensitivity");
+          if (doc) out.doc = std::move(*doc);
+          else out.error = QString::fromStdString(doc.status().message());
+          return out;
+        },
+        [this, run](const RunDocument& d) {
+          if (!d.error.isEmpty()) {
+            showError(tr("Could not show run"), tr("Could not read run %1").arg(run), d.error);
+            return;
+          }
+          sensitivity_->setDocument(d.doc);
+          decision_->setSensitivityDocument(d.doc);
+          // Harm (the output NMSE of quantizing only that layer) in the layer table and graph.
+          QMap<QString, double> harm;
+          if (d.doc.contains("layers") && d.doc.at("layers").is_array()) {
+            for (const auto& l : d.doc.at("layers")) {
+              if (l.is_object() && l.contains("layer") && l.contains("harm") && l.at("harm").is_number()) {
+                harm[qstr(l.at("layer").get<std::string>())] = l.at("harm").get<double>();
+              }
+            }
+          }
+          modelView_->layerModel()->setLayerSensitivity(harm);
+          modelView_->layerTable()->resizeColumnToContents(LayerTableModel::kSensitivity);
+          graph_->setNodeValues(harm, tr("sensitivity (output NMSE)"), true);
+          tabs_->setCurrentWidget(sensitivity_);
+          emit runShown(run);
+        });
+    return;
+  }
+  if (kind != QStringLiteral("quantize") && kind != QStringLiteral("autoquant") && kind != QStringLiteral("evaluate")) return;
+  // Histograms and thresholds, and FP32 against quantized; the views read the project themselves.
+  if (kind != QStringLiteral("evaluate")) tensors_->setRun(p, run);
+  compare_->setRun(p, run);
+  inBackground<RunLayers>(
       this,
       [p, run] {
-        RunDocument out;
-        auto doc = p->document(run, "sensitivity");
-        if (doc) out.doc = std::move(*doc);
-        else out.error = QString::fromStdString(doc.status().message());
+        RunLayers out;
+        auto rows = p->layer_results(run);
+        if (!rows) {
+          out.error = QString::fromStdString(rows.status().message());
+          return out;
+        }
+        for (const auto& r : *rows) {
+          const QString layer = qstr(r.layer);
+          if (r.values.contains("weight_format")) out.formats[layer] = qstr(r.values.at("weight_format").get<std::string>());
+          else if (r.values.contains("format")) out.formats[layer] = qstr(r.values.at("format").get<std::string>());
+          if (r.values.contains("weight")) out.weights[layer] = qstr(r.values.at("weight").get<std::string>());
+          if (r.values.contains("output_sqnr_db") && r.values.at("output_sqnr_db").is_number()) {
+            out.sqnr[layer] = r.values.at("output_sqnr_db").get<double>();
+          }
+        }
         return out;
       },
-      [this, run](const RunDocument& d) {
-        if (!d.error.isEmpty()) {
-          showError(tr("Could not show run"), tr("Could not read run %1").arg(run), d.error);
+      [this, run](const RunLayers& l) {
+        if (!l.error.isEmpty()) {
+          showError(tr("Could not show run"), tr("Could not read run %1").arg(run), l.error);
           return;
         }
-        sensitivity_->setDocument(d.doc);
-        tabs_->setCurrentWidget(sensitivity_);
+        modelView_->layerModel()->setLayerFormats(l.formats);
+        modelView_->layerTable()->resizeColumnToContents(LayerTableModel::kFormat);
+        layerWeights_ = l.weights;
+        if (!l.sqnr.isEmpty()) graph_->setNodeValues(l.sqnr, tr("output SQNR (dB)"), false);
+        tabs_->setCurrentWidget(compare_);
         emit runShown(run);
       });
+}
+
+void MainWindow::selectLayer(const QString& name) {
+  if (name.isEmpty() || name == selectedLayer_) return;
+  selectedLayer_ = name;
+  modelView_->selectLayer(name);
+  graph_->selectNode(name);
+  // The Tensors view lists tensors, not layers: a layer stands for its weight.
+  if (layerWeights_.contains(name)) tensors_->selectTensor(layerWeights_.value(name));
 }
 
 void MainWindow::showError(const QString& title, const QString& summary, const QString& details) {
@@ -432,6 +563,10 @@ void MainWindow::onLoadStarted(const QString& path) {
 void MainWindow::onLoaded(const LoadOutcome& outcome) {
   setBusy(false);
   modelView_->setModel(outcome.model);
+  graph_->setModel(outcome.model);
+  data_->setModel(outcome.model);
+  decision_->setModel(outcome.path, qstr(outcome.model->summary().architecture));
+  selectedLayer_.clear();
   tabs_->setCurrentWidget(modelView_);
   explorer_->addModel(outcome.path);
   addRecent(kRecentKey, outcome.path);

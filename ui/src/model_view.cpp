@@ -4,7 +4,9 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QScrollArea>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableView>
@@ -93,6 +95,20 @@ ModelView::ModelView(QWidget* parent)
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(pages_);
   updateRowCount();
+  table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  table_->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(table_, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+    QStringList layers;
+    for (const QModelIndex& row : table_->selectionModel()->selectedRows(LayerTableModel::kName)) layers << row.data().toString();
+    if (layers.isEmpty()) return;
+    QMenu menu(this);
+    menu.addAction(tr("New Run Keeping %n Layer(s) in Float...", nullptr, static_cast<int>(layers.size())), this,
+                   [this, layers] { emit keepInFloatRequested(layers); });
+    menu.exec(table_->viewport()->mapToGlobal(pos));
+  });
+  connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
+    if (current.isValid()) emit layerSelected(proxy_->index(current.row(), LayerTableModel::kName).data().toString());
+  });
 }
 
 void ModelView::setModel(std::shared_ptr<const Model> model) {
@@ -115,6 +131,22 @@ void ModelView::setModel(std::shared_ptr<const Model> model) {
   const int maxWidth = std::max(160, table_->fontMetrics().horizontalAdvance(QLatin1Char('m')) * 24);
   for (int c : {LayerTableModel::kInputShapes, LayerTableModel::kOutputShapes}) {
     table_->setColumnWidth(c, std::min(table_->columnWidth(c), maxWidth));
+  }
+}
+
+void ModelView::selectLayer(const QString& name) {
+  for (int row = 0; row < layers_->rowCount(); ++row) {
+    const QModelIndex source = layers_->index(row, LayerTableModel::kName);
+    if (source.data().toString() != name) continue;
+    QModelIndex shown = proxy_->mapFromSource(source);
+    if (!shown.isValid()) {
+      filter_->clear();
+      shown = proxy_->mapFromSource(source);
+    }
+    const QSignalBlocker block(table_->selectionModel());  // no echo back to the sender
+    table_->selectRow(shown.row());
+    table_->scrollTo(shown);
+    return;
   }
 }
 

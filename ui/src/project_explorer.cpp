@@ -51,7 +51,7 @@ ProjectExplorer::ProjectExplorer(QWidget* parent) : QTreeWidget(parent) {
   });
 }
 
-void ProjectExplorer::addModel(const QString& path) {
+void ProjectExplorer::addModel(const QString& path, bool select) {
   const QString canonical = QFileInfo(path).absoluteFilePath();
   QTreeWidgetItem* item = nullptr;
   for (int i = 0; i < models_->childCount() && !item; ++i) {
@@ -63,7 +63,7 @@ void ProjectExplorer::addModel(const QString& path) {
     item->setToolTip(0, canonical);
   }
   models_->setExpanded(true);
-  setCurrentItem(item);
+  if (select) setCurrentItem(item);
 }
 
 void ProjectExplorer::setRuns(const std::vector<RunRecord>& runs) {
@@ -86,7 +86,10 @@ void ProjectExplorer::setRuns(const std::vector<RunRecord>& runs) {
 void ProjectExplorer::setDatasets(const std::vector<DatasetRecord>& datasets) {
   qDeleteAll(datasets_->takeChildren());
   for (const DatasetRecord& d : datasets) {
-    auto* item = new QTreeWidgetItem(datasets_, {QString::fromStdString(d.spec)});
+    // Runs that used only the first N samples record the set with that limit: say so.
+    const int64_t limit = d.preprocess.value("limit", int64_t{-1});
+    const QString spec = QString::fromStdString(d.spec);
+    auto* item = new QTreeWidgetItem(datasets_, {limit > 0 ? tr("%1 (first %2)").arg(spec).arg(limit) : spec});
     item->setToolTip(0, tr("%1: %n sample(s), %2 classes\n%3", nullptr, static_cast<int>(d.samples))
                             .arg(QString::fromStdString(d.spec))
                             .arg(d.num_classes)

@@ -239,7 +239,8 @@ Result<QuantizeConfig> quantize_config_from_json(const json& j) {
     QWB_ASSIGN_OR_RETURN(c.quant.weights, spec_from_json(j.at("weights")));
     QWB_ASSIGN_OR_RETURN(c.quant.activations, spec_from_json(j.at("activations")));
     c.quant.exclude = j.value("exclude", std::vector<std::string>{});
-    for (const auto& [node, ov] : j.value("overrides", json::object()).items()) {
+    const json overrides = j.value("overrides", json::object());  // items() must not outlive it
+    for (const auto& [node, ov] : overrides.items()) {
       NodeOverride o;
       if (!ov.at("weights").is_null()) {
         QWB_ASSIGN_OR_RETURN(auto w, spec_from_json(ov.at("weights")));

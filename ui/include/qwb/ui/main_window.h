@@ -7,9 +7,13 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QMap>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
+
+#include <nlohmann/json.hpp>
 
 #include "qwb/store.h"
 #include "qwb/ui/run_manager.h"
@@ -23,9 +27,15 @@ namespace qwb::ui {
 
 class ModelLoader;
 class ModelView;
+class CompareView;
+class DataView;
+class DecisionView;
+class GraphView;
+class NewRunDialog;
 class ProjectExplorer;
 class RunsPanel;
 class SensitivityView;
+class TensorsView;
 struct LoadOutcome;
 struct ProjectContents;
 
@@ -43,13 +53,30 @@ class MainWindow : public QMainWindow {
   void openProject(const QString& path);
   // Creates a project file and opens it (the same signals follow).
   void newProject(const QString& path);
+  // Opens the demo project, created on first use with the sample models and Fashion-MNIST train
+  // and test attached (the same signals follow).
+  void openDemoProject(const QString& path = defaultDemoProjectPath());
+  static QString defaultDemoProjectPath();
   // Queues a job recorded in the open project; returns its ticket (0 without a project).
   int startRun(const JobConfig& config);
   RunManager* runManager() const { return runs_; }
   RunsPanel* runsPanel() const { return runsPanel_; }
   std::shared_ptr<Project> project() const { return project_; }
-  // Shows a run of the open project in its view (sensitivity runs so far): runShown follows.
+  // Shows a run of the open project: a sensitivity run in the Sensitivity tab (harm in the layer
+  // table and graph), a quantize run in Tensors and Compare (formats and per-layer error in the
+  // layer table and graph). runShown follows.
   void showRun(qint64 run, const QString& kind);
+  // Selects a layer in every view that shows layers.
+  void selectLayer(const QString& name);
+  // The New Run dialog for the current model, optionally prefilled from a quantize config and
+  // with layers to keep in float; accepting it queues the job. Deletes itself when closed.
+  NewRunDialog* createNewRunDialog(const nlohmann::json* prefill = nullptr, const QStringList& keepInFloat = {});
+  QTabWidget* tabs() const { return tabs_; }
+  GraphView* graphView() const { return graph_; }
+  DataView* dataView() const { return data_; }
+  TensorsView* tensorsView() const { return tensors_; }
+  DecisionView* decisionView() const { return decision_; }
+  CompareView* compareView() const { return compare_; }
 
   ModelView* modelView() const { return modelView_; }
   ProjectExplorer* projectExplorer() const { return explorer_; }
@@ -72,7 +99,7 @@ class MainWindow : public QMainWindow {
   void showOpenDialog();
   void showOpenProjectDialog();
   void showNewProjectDialog();
-  void showNewRunDialog();
+  void showNewRunDialog(const nlohmann::json* prefill = nullptr, const QStringList& keepInFloat = {});
   void loadProject(const QString& path, std::function<Result<Project>()> open);
   void showContents(const ProjectContents& contents);
   void refreshProject();
@@ -89,7 +116,14 @@ class MainWindow : public QMainWindow {
   ProjectExplorer* explorer_;
   QTabWidget* tabs_;
   ModelView* modelView_;
+  GraphView* graph_;
+  DataView* data_;
+  TensorsView* tensors_;
   SensitivityView* sensitivity_;
+  DecisionView* decision_;
+  CompareView* compare_;
+  QString selectedLayer_;
+  QMap<QString, QString> layerWeights_;  // layer -> its weight tensor, of the run shown
   QString projectPath_;
   std::shared_ptr<Project> project_;
   RunManager* runs_;

@@ -1,5 +1,6 @@
 // ModelView: the "Model" tab — summary panel and op-count chart on top, the filterable, sortable
-// layer table below; a hint while no model is loaded.
+// layer table below (with format and sensitivity once a run gives them); a hint while no model
+// is loaded. Selecting a row emits layerSelected, so other views follow.
 #pragma once
 
 #include <QWidget>
@@ -37,6 +38,13 @@ class ModelView : public QWidget {
   QTableView* layerTable() const { return table_; }
   ModelSummaryPanel* summaryPanel() const { return summary_; }
   OpCountModel* opCountModel() const { return opCounts_; }
+  // Selects (and scrolls to) the layer's row; the filter is cleared if it hides the layer.
+  void selectLayer(const QString& name);
+
+ signals:
+  void layerSelected(const QString& name);
+  // The table's context menu: start a run that keeps these layers in float.
+  void keepInFloatRequested(const QStringList& layers);
 
  private:
   void updateRowCount();

@@ -19,8 +19,8 @@ class ProjectExplorer : public QTreeWidget {
  public:
   explicit ProjectExplorer(QWidget* parent = nullptr);
 
-  // Adds the model (or selects it when it is already listed).
-  void addModel(const QString& path);
+  // Adds the model (if it is not listed yet) and, with `select`, makes it the current item.
+  void addModel(const QString& path, bool select = true);
   // Paths of the listed models.
   QStringList models() const;
   // Lists a project's runs (newest first) under "Runs", replacing the ones listed before.
