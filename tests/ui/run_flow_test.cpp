@@ -13,7 +13,13 @@
 
 #include "qt_printers.h"
 #include "qwb/jobs.h"
+#include "qwb/ui/compare_view.h"
+#include "qwb/ui/graph_view.h"
+#include "qwb/ui/layer_table_model.h"
 #include "qwb/ui/main_window.h"
+#include "qwb/ui/model_view.h"
+#include "qwb/ui/sensitivity_view.h"
+#include "qwb/ui/tensors_view.h"
 #include "qwb/ui/project_explorer.h"
 #include "qwb/ui/run_manager.h"
 #include "qwb/ui/runs_panel.h"
@@ -81,6 +87,56 @@ TEST_F(RunFlow, QuantizeRunFinishesAndIsRecordedWithItsNumbers) {
   EXPECT_TRUE(QTest::qWaitFor([&] { return w.projectExplorer()->runCount() == 1; }, kTimeoutMs));
   const QByteArray snapshots = qgetenv("QWB_UI_SNAPSHOT_DIR");
   if (!snapshots.isEmpty()) w.grab().save(QString::fromUtf8(snapshots) + QStringLiteral("/run_flow.png"));
+}
+
+TEST_F(RunFlow, FinishedRunsFillEveryViewWithTheirNumbers) {
+  QSignalSpy loaded(&w, &MainWindow::modelLoaded);
+  w.openModel(QStringLiteral(QWB_UI_TEST_MODEL));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !loaded.isEmpty(); }, kTimeoutMs));
+  SensitivityConfig s;
+  s.base = quantizeConfig(64, 200);
+  s.options.parts = {SweepPart::kBoth};
+  QSignalSpy shown(&w, &MainWindow::runShown);
+  const int sweep = w.startRun(s);
+  const int quantize = w.startRun(quantizeConfig(64, 500));
+  // Each finished job is shown by the window itself (first the sweep, then the quantization).
+  ASSERT_TRUE(QTest::qWaitFor([&] { return shown.size() >= 2; }, kTimeoutMs));
+  const qint64 sweepRun = w.runManager()->entry(sweep)->run, quantizeRun = w.runManager()->entry(quantize)->run;
+  ASSERT_EQ(w.runManager()->entry(quantize)->state, JobState::kSucceeded);
+  auto p = w.project();
+
+  // Sensitivity: one bar row per quantized layer of the document; its harm in the layer table.
+  auto doc = p->document(sweepRun, "sensitivity");
+  ASSERT_TRUE(doc);
+  EXPECT_EQ(w.sensitivityView()->barLayers().size(), static_cast<int>(doc->at("layers").size()));
+  const auto& worst = doc->at("layers").at(0);
+  const QString worstLayer = QString::fromStdString(worst.at("layer").get<std::string>());
+  LayerTableModel* table = w.modelView()->layerModel();
+  bool found = false;
+  for (int r = 0; r < table->rowCount(); ++r) {
+    if (table->index(r, LayerTableModel::kName).data().toString() != worstLayer) continue;
+    found = true;
+    EXPECT_NEAR(table->index(r, LayerTableModel::kSensitivity).data(LayerTableModel::kSortRole).toDouble(), worst.at("harm").get<double>(),
+                1e-12 + 1e-9 * worst.at("harm").get<double>());
+    EXPECT_FALSE(table->index(r, LayerTableModel::kFormat).data().toString().isEmpty());
+  }
+  EXPECT_TRUE(found);
+
+  // Compare: the quantize run's metrics as recorded.
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !w.compareView()->isLoading(); }, kTimeoutMs));
+  auto run = p->get_run(quantizeRun);
+  ASSERT_TRUE(run);
+  EXPECT_NEAR(w.compareView()->metricValue(QStringLiteral("top1"), CompareView::kA), run->metrics.at("fp32.top1"), 1e-9);
+  EXPECT_NEAR(w.compareView()->metricValue(QStringLiteral("top1"), CompareView::kB), run->metrics.at("quantized.top1"), 1e-9);
+  EXPECT_EQ(w.compareView()->layerNames().size(), 6);  // per-layer error of the 4 Conv + 2 Gemm
+
+  // Tensors: the run's statistics; selecting a layer selects its weight there and in the graph.
+  auto tensors = p->statistics_tensors(quantizeRun);
+  ASSERT_TRUE(tensors);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return w.tensorsView()->tensorNames().size() == static_cast<int>(tensors->size()); }, kTimeoutMs));
+  w.selectLayer(QStringLiteral("/features/features.3/Conv"));
+  EXPECT_TRUE(QTest::qWaitFor([&] { return w.tensorsView()->currentTensor() == QStringLiteral("features.3.weight"); }, kTimeoutMs));
+  EXPECT_TRUE(QTest::qWaitFor([&] { return w.graphView()->selectedNode() == QStringLiteral("/features/features.3/Conv"); }, kTimeoutMs));
 }
 
 TEST_F(RunFlow, QueuedJobCancelsBeforeItStartsAndRunningSweepStopsWithinASecond) {
