@@ -62,17 +62,6 @@ CLI::App* add_evaluating_job(CLI::App& app, const std::string& name, const std::
   return c;
 }
 
-qwb::Result<qwb::QuantSpec> spec_from(const std::string& type, bool symmetric, const std::string& granularity, bool reduce_range) {
-  QWB_ASSIGN_OR_RETURN(qwb::DType dt, qwb::parse_quant_dtype(type));
-  QWB_ASSIGN_OR_RETURN(auto gran, qwb::parse_granularity(granularity));
-  qwb::QuantSpec s;
-  s.dtype = dt;
-  s.symmetric = symmetric;
-  s.granularity = gran.first;
-  s.block_size = gran.second;
-  s.reduce_range = reduce_range;
-  return s;
-}
 
 qwb::Result<qwb::QuantizeConfig> to_config(const QuantArgs& a) {
   qwb::QuantizeConfig c;
@@ -99,8 +88,8 @@ qwb::Result<qwb::QuantizeConfig> to_config(const QuantArgs& a) {
   c.eval = c.calib.data;
   c.eval.spec = a.eval;
   c.eval.limit = a.eval_limit;
-  QWB_ASSIGN_OR_RETURN(c.quant.weights, spec_from(a.weights, !a.affine_weights, a.granularity, a.reduce_range));
-  QWB_ASSIGN_OR_RETURN(c.quant.activations, spec_from(a.activations, a.symmetric_activations, "tensor", a.reduce_range && a.activations != "int16"));
+  QWB_ASSIGN_OR_RETURN(c.quant.weights, qwb::make_quant_spec(a.weights, !a.affine_weights, a.granularity, a.reduce_range));
+  QWB_ASSIGN_OR_RETURN(c.quant.activations, qwb::make_quant_spec(a.activations, a.symmetric_activations, "tensor", a.reduce_range && a.activations != "int16"));
   if (c.quant.weights.reduce_range && c.quant.weights.dtype != qwb::DType::kInt8 && c.quant.weights.dtype != qwb::DType::kUInt8)
     return qwb::invalid_argument("--reduce-range applies to int8/uint8 weights, not " + a.weights);
   for (const auto& e : a.exclude)
@@ -111,10 +100,10 @@ qwb::Result<qwb::QuantizeConfig> to_config(const QuantArgs& a) {
     const std::string node = o.substr(0, eq), rest = o.substr(eq + 1);
     const auto slash = rest.find('/');
     qwb::NodeOverride ov;
-    QWB_ASSIGN_OR_RETURN(auto ws, spec_from(rest.substr(0, slash), !a.affine_weights, a.granularity, false));
+    QWB_ASSIGN_OR_RETURN(auto ws, qwb::make_quant_spec(rest.substr(0, slash), !a.affine_weights, a.granularity, false));
     ov.weights = ws;
     if (slash != std::string::npos) {
-      QWB_ASSIGN_OR_RETURN(auto as, spec_from(rest.substr(slash + 1), a.symmetric_activations, "tensor", false));
+      QWB_ASSIGN_OR_RETURN(auto as, qwb::make_quant_spec(rest.substr(slash + 1), a.symmetric_activations, "tensor", false));
       ov.activations = as;
     }
     c.quant.overrides[node] = ov;
@@ -452,7 +441,7 @@ int cmd_autoquant(const QuantArgs& a) {
       const auto colon = item.find(':');
       const std::string type = item.substr(0, colon);
       const std::string gran = colon == std::string::npos ? (type == "int8" || type == "uint8" ? "channel" : "tensor") : item.substr(colon + 1);
-      auto spec = type == "fp32" ? qwb::Result<qwb::QuantSpec>(qwb::QuantSpec{}) : spec_from(type, !a.affine_weights, gran, a.reduce_range && type == "int8");
+      auto spec = type == "fp32" ? qwb::Result<qwb::QuantSpec>(qwb::QuantSpec{}) : qwb::make_quant_spec(type, !a.affine_weights, gran, a.reduce_range && type == "int8");
       if (!spec) return fail(qwb::invalid_argument("--candidates '" + item + "': " + spec.status().message()));
       cfg.candidates.push_back(*spec);
     }

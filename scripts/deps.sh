@@ -9,6 +9,7 @@ PKGS=(
   # GUI (qt6-charts-dev needs libqt6opengl6-dev or find_package(Qt6 Charts) fails)
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev qt6-tools-dev
   qt6-tools-dev-tools qt6-l10n-tools linguist-qt6 qt6-svg-dev libgl-dev
+  qt6-translations-l10n  # Qt's own German strings (standard buttons, file dialogs)
   # ONNX protobuf, checker, shape inference
   libonnx-dev libprotobuf-dev protobuf-compiler
   # math, fast kernels, storage, json, images, cli, formatting, graph layout

@@ -1603,6 +1603,85 @@ Datei &gt; Modell öffnen verwenden oder eine .onnx-Datei auf das Fenster ziehen
     </message>
 </context>
 <context>
+    <name>qwb::ui::Names</name>
+    <message>
+        <source>quantize</source>
+        <translation>Quantisierung</translation>
+    </message>
+    <message>
+        <source>calibrate</source>
+        <translation>Kalibrierung</translation>
+    </message>
+    <message>
+        <source>evaluate</source>
+        <translation>Evaluierung</translation>
+    </message>
+    <message>
+        <source>export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>sensitivity</source>
+        <translation>Sensitivität</translation>
+    </message>
+    <message>
+        <source>mixed precision</source>
+        <translation>gemischte Genauigkeit</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>wartend</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>succeeded</source>
+        <translation>erfolgreich</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>unterbrochen</translation>
+    </message>
+    <message>
+        <source>symmetric</source>
+        <translation>symmetrisch</translation>
+    </message>
+    <message>
+        <source>affine</source>
+        <translation>affin</translation>
+    </message>
+    <message>
+        <source>per-channel</source>
+        <translation>pro Kanal</translation>
+    </message>
+    <message>
+        <source>per-tensor</source>
+        <translation>pro Tensor</translation>
+    </message>
+    <message>
+        <source>block</source>
+        <translation>Block</translation>
+    </message>
+    <message>
+        <source>with</source>
+        <translation>mit</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+</context>
+<context>
     <name>qwb::ui::NewRunDialog</name>
     <message>
         <source>Quantize: calibrate, quantize, evaluate, export</source>
@@ -1815,6 +1894,70 @@ Datei &gt; Modell öffnen verwenden oder eine .onnx-Datei auf das Fenster ziehen
     <message>
         <source>ONNX models (*.onnx)</source>
         <translation>ONNX-Modelle (*.onnx)</translation>
+    </message>
+    <message>
+        <source>first N</source>
+        <translation>erste N</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation>zufällig</translation>
+    </message>
+    <message>
+        <source>stratified by label</source>
+        <translation>nach Label geschichtet</translation>
+    </message>
+    <message>
+        <source>per channel</source>
+        <translation>pro Kanal</translation>
+    </message>
+    <message>
+        <source>per tensor</source>
+        <translation>pro Tensor</translation>
+    </message>
+    <message>
+        <source>blocks of 32</source>
+        <translation>Blöcke zu 32</translation>
+    </message>
+    <message>
+        <source>blocks of 64</source>
+        <translation>Blöcke zu 64</translation>
+    </message>
+    <message>
+        <source>blocks of 128</source>
+        <translation>Blöcke zu 128</translation>
+    </message>
+    <message>
+        <source>MinMax</source>
+        <translation>MinMax</translation>
+    </message>
+    <message>
+        <source>Percentile (99.999)</source>
+        <translation>Perzentil (99,999)</translation>
+    </message>
+    <message>
+        <source>Entropy (KL)</source>
+        <translation>Entropie (KL)</translation>
+    </message>
+    <message>
+        <source>MSE</source>
+        <translation>MSE</translation>
+    </message>
+    <message>
+        <source>model size</source>
+        <translation>Modellgröße</translation>
+    </message>
+    <message>
+        <source>bit operations</source>
+        <translation>Bit-Operationen</translation>
+    </message>
+    <message>
+        <source>measured latency</source>
+        <translation>gemessene Latenz</translation>
+    </message>
+    <message>
+        <source>none (weight-only)</source>
+        <translation>keine (nur Gewichte)</translation>
     </message>
 </context>
 <context>

@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QListWidget>
 #include <QPainter>
 #include <QProgressBar>
@@ -78,7 +79,7 @@ QString resolvePath(const std::string& stored, const std::string& project_path) 
   return {};
 }
 
-QString percent(double v) { return std::isfinite(v) ? QStringLiteral("%1 %").arg(100.0 * v, 0, 'f', 2) : QString(); }
+QString percent(double v) { return std::isfinite(v) ? QStringLiteral("%1 %").arg(QLocale().toString(100.0 * v, 'f', 2)) : QString(); }
 
 // Draws the SQNR column as a bar behind the number (longer is better).
 class BarDelegate final : public QStyledItemDelegate {
@@ -200,7 +201,7 @@ Status readSide(const Project& p, const RunRecord& run, SideInfo& s) {
   auto doc = p.document(run.id, "report");
   if (!doc) return doc.status();
   s.run = run.id;
-  s.title = CompareView::tr("run %1 (%2)").arg(run.id).arg(QString::fromStdString(run.kind));
+  s.title = CompareView::tr("run %1 (%2)").arg(run.id).arg(runKindName(run.kind));
   const json& cmp = comparisonOf(*doc);
   if (run.kind != "evaluate" && cmp.contains("quantized")) {
     readMetrics(cmp["quantized"], s);
@@ -629,13 +630,13 @@ void CompareView::showMetrics() {
   metrics_->setHorizontalHeaderLabels({a.title.isEmpty() ? tr("A") : tr("A: %1").arg(a.title),
                                        b.title.isEmpty() ? tr("B") : tr("B: %1").arg(b.title), tr("B − A")});
   auto row = [this](int r, double va, double vb, bool pct) {
-    const auto fmt = [pct](double v) { return pct ? percent(v) : std::isfinite(v) ? QString::number(v, 'f', 4) : QString(); };
+    const auto fmt = [pct](double v) { return pct ? percent(v) : std::isfinite(v) ? QLocale().toString(v, 'f', 4) : QString(); };
     const double d = vb - va;
     metrics_->setItem(r, 0, cell(fmt(va)));
     metrics_->setItem(r, 1, cell(fmt(vb)));
     QString delta;
     if (std::isfinite(d)) {
-      delta = pct ? tr("%1 pts").arg(100.0 * d, 0, 'f', 2) : QString::number(d, 'f', 4);
+      delta = pct ? tr("%1 pts").arg(QLocale().toString(100.0 * d, 'f', 2)) : QLocale().toString(d, 'f', 4);
       if (d > 0) delta.prepend(QLatin1Char('+'));
     }
     metrics_->setItem(r, 2, cell(delta));
@@ -650,7 +651,7 @@ void CompareView::showMetrics() {
                                Qt::AlignCenter));
   metrics_->setItem(5, 0, cell(std::isnan(sq) ? tr("not measured between these runs")
                                : std::isinf(sq) ? tr("identical outputs")
-                                                : tr("%1 dB").arg(sq, 0, 'f', 2),
+                                                : tr("%1 dB").arg(QLocale().toString(sq, 'f', 2)),
                                Qt::AlignCenter));
   metrics_->setSpan(4, 0, 1, 3);
   metrics_->setSpan(5, 0, 1, 3);
@@ -735,10 +736,10 @@ void CompareView::showLayers() {
     name->setData(Qt::UserRole, l.name);
     name->setToolTip(l.name);
     layers_->setItem(r, 0, name);
-    auto* sq = cell(std::isnan(l.sqnr) ? QString() : std::isinf(l.sqnr) ? tr("exact") : QString::number(l.sqnr, 'f', 2));
+    auto* sq = cell(std::isnan(l.sqnr) ? QString() : std::isinf(l.sqnr) ? tr("exact") : QLocale().toString(l.sqnr, 'f', 2));
     sq->setData(Qt::UserRole, std::isinf(l.sqnr) ? top : l.sqnr);
     layers_->setItem(r, 1, sq);
-    layers_->setItem(r, 2, cell(std::isfinite(l.cosine) ? QString::number(l.cosine, 'f', 5) : QString()));
+    layers_->setItem(r, 2, cell(std::isfinite(l.cosine) ? QLocale().toString(l.cosine, 'f', 5) : QString()));
   }
   layers_->setVisible(!data_->layers.isEmpty());
   layers_note_->setText(data_->layers_note);
@@ -748,9 +749,9 @@ void CompareView::showLayers() {
 void CompareView::showSizeLatency() {
   const SideInfo* s = data_->side;
   const auto size = [](qint64 b) { return b >= 0 ? formatBytes(b) : QString(); };
-  const auto ms = [](double v) { return std::isfinite(v) ? tr("%1 ms").arg(v, 0, 'f', 3) : QString(); };
+  const auto ms = [](double v) { return std::isfinite(v) ? tr("%1 ms").arg(QLocale().toString(v, 'f', 3)) : QString(); };
   const auto ratio = [](double a, double b) {
-    return std::isfinite(a) && std::isfinite(b) && a > 0 ? QStringLiteral("%1×").arg(b / a, 0, 'f', 2) : QString();
+    return std::isfinite(a) && std::isfinite(b) && a > 0 ? QStringLiteral("%1×").arg(QLocale().toString(b / a, 'f', 2)) : QString();
   };
   sizes_->setHorizontalHeaderLabels({s[0].title.isEmpty() ? tr("A") : tr("A: %1").arg(s[0].title),
                                      s[1].title.isEmpty() ? tr("B") : tr("B: %1").arg(s[1].title), tr("B / A")});
@@ -787,7 +788,7 @@ void CompareView::applyGallery(const Gallery& g) {
   const auto name = [this](qint64 c) {
     return c >= 0 && c < data_->class_names.size() ? data_->class_names[static_cast<int>(c)] : QString::number(c);
   };
-  const auto conf = [](double v) { return std::isfinite(v) ? QStringLiteral(" %1%").arg(100.0 * v, 0, 'f', 0) : QString(); };
+  const auto conf = [](double v) { return std::isfinite(v) ? QStringLiteral(" %1%").arg(QLocale().toString(100.0 * v, 'f', 0)) : QString(); };
   gallery_->clear();
   images_ = g.images;
   for (int i = 0; i < data_->flips.size() && i < kGalleryCap; ++i) {

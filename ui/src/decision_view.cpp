@@ -76,17 +76,6 @@ std::vector<std::string> words(const std::string& s) {
   return out;
 }
 
-qwb::Result<qwb::QuantSpec> specFrom(const std::string& type, bool symmetric, const std::string& granularity, bool reduceRange) {
-  QWB_ASSIGN_OR_RETURN(qwb::DType dt, qwb::parse_quant_dtype(type));
-  QWB_ASSIGN_OR_RETURN(auto gran, qwb::parse_granularity(granularity));
-  qwb::QuantSpec s;
-  s.dtype = dt;
-  s.symmetric = symmetric;
-  s.granularity = gran.first;
-  s.block_size = gran.second;
-  s.reduce_range = reduceRange;
-  return s;
-}
 
 // The recommendation's qwb-cli command (the table's `cli`, with the mixed plan's --override
 // options) read the way `qwb-cli quantize` reads its options, as a QuantizeConfig JSON checked by
@@ -135,8 +124,8 @@ qwb::Result<json> buildConfig(const qwb::Recommendation& rec, const std::string&
   qwb::QuantizeConfig c;
   c.model = model;
   const bool int8Weights = weights == "int8" || weights == "uint8";
-  QWB_ASSIGN_OR_RETURN(c.quant.weights, specFrom(weights, !affineWeights, granularity, reduceRange && int8Weights));
-  QWB_ASSIGN_OR_RETURN(c.quant.activations, specFrom(activations, symmetricActivations, "tensor", reduceRange && activations != "int16"));
+  QWB_ASSIGN_OR_RETURN(c.quant.weights, qwb::make_quant_spec(weights, !affineWeights, granularity, reduceRange && int8Weights));
+  QWB_ASSIGN_OR_RETURN(c.quant.activations, qwb::make_quant_spec(activations, symmetricActivations, "tensor", reduceRange && activations != "int16"));
   for (const auto& e : exclude) c.quant.exclude.push_back(e);
   for (const auto& o : overrides) {
     const auto eq = o.find('=');
@@ -145,10 +134,10 @@ qwb::Result<json> buildConfig(const qwb::Recommendation& rec, const std::string&
     if (node == "LAYER") continue;  // the table's placeholder: the layers come from a sensitivity run
     const auto slash = rest.find('/');
     qwb::NodeOverride ov;
-    QWB_ASSIGN_OR_RETURN(auto ws, specFrom(rest.substr(0, slash), !affineWeights, granularity, false));
+    QWB_ASSIGN_OR_RETURN(auto ws, qwb::make_quant_spec(rest.substr(0, slash), !affineWeights, granularity, false));
     ov.weights = ws;
     if (slash != std::string::npos) {
-      QWB_ASSIGN_OR_RETURN(auto as, specFrom(rest.substr(slash + 1), symmetricActivations, "tensor", false));
+      QWB_ASSIGN_OR_RETURN(auto as, qwb::make_quant_spec(rest.substr(slash + 1), symmetricActivations, "tensor", false));
       ov.activations = as;
     }
     c.quant.overrides[node] = ov;

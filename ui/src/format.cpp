@@ -4,6 +4,7 @@
 #include <QLocale>
 
 #include <array>
+#include <map>
 #include <cstdlib>
 
 namespace qwb::ui {
@@ -47,6 +48,47 @@ QString architectureName(const std::string& family) {
   if (family == "mlp") return QCoreApplication::translate("qwb::ui::format", "MLP");
   if (family == "other" || family.empty()) return QCoreApplication::translate("qwb::ui::format", "Other");
   return qstr(family);
+}
+
+QString runKindName(const std::string& kind) {
+  static const std::map<std::string, const char*> names{
+      {"quantize", QT_TRANSLATE_NOOP("qwb::ui::Names", "quantize")},
+      {"calibrate", QT_TRANSLATE_NOOP("qwb::ui::Names", "calibrate")},
+      {"evaluate", QT_TRANSLATE_NOOP("qwb::ui::Names", "evaluate")},
+      {"export", QT_TRANSLATE_NOOP("qwb::ui::Names", "export")},
+      {"sensitivity", QT_TRANSLATE_NOOP("qwb::ui::Names", "sensitivity")},
+      {"autoquant", QT_TRANSLATE_NOOP("qwb::ui::Names", "mixed precision")}};
+  auto it = names.find(kind);
+  return it == names.end() ? QString::fromStdString(kind) : QCoreApplication::translate("qwb::ui::Names", it->second);
+}
+
+QString runStatusName(const std::string& status) {
+  static const std::map<std::string, const char*> names{
+      {"queued", QT_TRANSLATE_NOOP("qwb::ui::Names", "queued")},
+      {"running", QT_TRANSLATE_NOOP("qwb::ui::Names", "running")},
+      {"succeeded", QT_TRANSLATE_NOOP("qwb::ui::Names", "succeeded")},
+      {"failed", QT_TRANSLATE_NOOP("qwb::ui::Names", "failed")},
+      {"cancelled", QT_TRANSLATE_NOOP("qwb::ui::Names", "cancelled")},
+      {"interrupted", QT_TRANSLATE_NOOP("qwb::ui::Names", "interrupted")}};
+  auto it = names.find(status);
+  return it == names.end() ? QString::fromStdString(status) : QCoreApplication::translate("qwb::ui::Names", it->second);
+}
+
+QString specDescription(const std::string& describe) {
+  static const std::map<std::string, const char*> words{
+      {"symmetric", QT_TRANSLATE_NOOP("qwb::ui::Names", "symmetric")},
+      {"affine", QT_TRANSLATE_NOOP("qwb::ui::Names", "affine")},
+      {"per-channel", QT_TRANSLATE_NOOP("qwb::ui::Names", "per-channel")},
+      {"per-tensor", QT_TRANSLATE_NOOP("qwb::ui::Names", "per-tensor")},
+      {"block", QT_TRANSLATE_NOOP("qwb::ui::Names", "block")},
+      {"with", QT_TRANSLATE_NOOP("qwb::ui::Names", "with")},
+      {"none", QT_TRANSLATE_NOOP("qwb::ui::Names", "none")}};
+  QStringList out;
+  for (const QString& w : QString::fromStdString(describe).split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+    auto it = words.find(w.toStdString());
+    out << (it == words.end() ? w : QCoreApplication::translate("qwb::ui::Names", it->second));
+  }
+  return out.join(QLatin1Char(' '));
 }
 
 }  // namespace qwb::ui

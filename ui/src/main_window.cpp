@@ -466,7 +466,7 @@ void MainWindow::showRun(qint64 run, const QString& kind) {
         }
         for (const auto& r : *rows) {
           const QString layer = qstr(r.layer);
-          if (r.values.contains("weight_format")) out.formats[layer] = qstr(r.values.at("weight_format").get<std::string>());
+          if (r.values.contains("weight_format")) out.formats[layer] = specDescription(r.values.at("weight_format").get<std::string>());
           else if (r.values.contains("format")) out.formats[layer] = qstr(r.values.at("format").get<std::string>());
           if (r.values.contains("weight")) out.weights[layer] = qstr(r.values.at("weight").get<std::string>());
           if (r.values.contains("output_sqnr_db") && r.values.at("output_sqnr_db").is_number()) {

@@ -27,11 +27,19 @@ const QStringList kWeightTypes{QStringLiteral("int8"), QStringLiteral("uint8"), 
                                QStringLiteral("int4"), QStringLiteral("uint4"), QStringLiteral("fp16"),
                                QStringLiteral("bf16"), QStringLiteral("fp8e4m3"), QStringLiteral("fp8e5m2")};
 const QStringList kActivationTypes{QStringLiteral("uint8"), QStringLiteral("int8"), QStringLiteral("int16"),
-                                   QStringLiteral("fp16"), QStringLiteral("bf16"), QStringLiteral("none")};
-const QStringList kGranularities{QStringLiteral("channel"), QStringLiteral("tensor"), QStringLiteral("block:32"),
-                                 QStringLiteral("block:64"), QStringLiteral("block:128")};
-const QStringList kMethods{QStringLiteral("minmax"), QStringLiteral("percentile"), QStringLiteral("entropy"),
-                           QStringLiteral("mse")};
+                                   QStringLiteral("fp16"), QStringLiteral("bf16")};
+
+// Combo boxes whose items show a translated label and keep the engine's value as item data.
+QComboBox* valueCombo(const QList<std::pair<QString, QString>>& items) {
+  auto* c = new QComboBox;
+  for (const auto& [value, label] : items) c->addItem(label, value);
+  return c;
+}
+
+QString value(const QComboBox* c) {
+  const QVariant v = c->currentData();
+  return v.isValid() ? v.toString() : c->currentText();
+}
 
 QComboBox* combo(const QStringList& items, bool editable = false) {
   auto* c = new QComboBox;
@@ -42,17 +50,6 @@ QComboBox* combo(const QStringList& items, bool editable = false) {
 
 std::string utf8(const QString& s) { return s.trimmed().toStdString(); }
 
-Result<QuantSpec> spec(const QString& type, bool symmetric, const QString& granularity, bool reduce_range) {
-  QWB_ASSIGN_OR_RETURN(DType dt, parse_quant_dtype(utf8(type)));
-  QWB_ASSIGN_OR_RETURN(auto gran, parse_granularity(utf8(granularity)));
-  QuantSpec s;
-  s.dtype = dt;
-  s.symmetric = symmetric;
-  s.granularity = gran.first;
-  s.block_size = gran.second;
-  s.reduce_range = reduce_range && (dt == DType::kInt8 || dt == DType::kUInt8);
-  return s;
-}
 
 // The combo text for a stored spec: "int8" + granularity "channel" / "block:32".
 QString typeOf(const nlohmann::json& j) {
@@ -69,6 +66,12 @@ void selectText(QComboBox* c, const QString& text) {
   else if (c->isEditable()) c->setEditText(text);
 }
 
+void selectValue(QComboBox* c, const QString& v) {
+  const int i = c->findData(v);
+  if (i >= 0) c->setCurrentIndex(i);
+  else selectText(c, v);
+}
+
 }  // namespace
 
 NewRunDialog::NewRunDialog(const QStringList& models, QWidget* parent)
@@ -78,25 +81,37 @@ NewRunDialog::NewRunDialog(const QStringList& models, QWidget* parent)
       model_(combo(models, true)),
       calib_(combo(kDataSpecs, true)),
       samples_(new QSpinBox),
-      sampling_(combo({QStringLiteral("first"), QStringLiteral("random"), QStringLiteral("stratified")})),
+      sampling_(valueCombo({{QStringLiteral("first"), tr("first N")},
+                            {QStringLiteral("random"), tr("random")},
+                            {QStringLiteral("stratified"), tr("stratified by label")}})),
       seed_(new QSpinBox),
       eval_(combo(QStringList{QStringLiteral("fashion-mnist:test"), QStringLiteral("fashion-mnist:train"), QString()}, true)),
       evalLimit_(new QSpinBox),
       weights_(combo(kWeightTypes)),
-      granularity_(combo(kGranularities)),
+      granularity_(valueCombo({{QStringLiteral("channel"), tr("per channel")},
+                               {QStringLiteral("tensor"), tr("per tensor")},
+                               {QStringLiteral("block:32"), tr("blocks of 32")},
+                               {QStringLiteral("block:64"), tr("blocks of 64")},
+                               {QStringLiteral("block:128"), tr("blocks of 128")}})),
       activations_(combo(kActivationTypes)),
-      method_(combo(kMethods)),
+      method_(valueCombo({{QStringLiteral("minmax"), tr("MinMax")},
+                          {QStringLiteral("percentile"), tr("Percentile (99.999)")},
+                          {QStringLiteral("entropy"), tr("Entropy (KL)")},
+                          {QStringLiteral("mse"), tr("MSE")}})),
       reduceRange_(new QCheckBox(tr("7-bit ranges (reduce_range) for CPUs without VNNI"))),
       exclude_(new QLineEdit),
       out_(new QLineEdit),
       autoquant_(new QGroupBox(tr("Mixed precision"))),
       maxDrop_(new QDoubleSpinBox),
       relative_(new QCheckBox(tr("relative (% of FP32 top-1)"))),
-      objective_(combo({QStringLiteral("size"), QStringLiteral("bitops"), QStringLiteral("latency")})),
+      objective_(valueCombo({{QStringLiteral("size"), tr("model size")},
+                             {QStringLiteral("bitops"), tr("bit operations")},
+                             {QStringLiteral("latency"), tr("measured latency")}})),
       timeBudget_(new QSpinBox),
       message_(new QLabel),
       buttons_(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel)) {
   setWindowTitle(tr("New Run"));
+  activations_->addItem(tr("none (weight-only)"), QStringLiteral("none"));
   samples_->setRange(1, 1000000);
   samples_->setValue(256);
   samples_->setToolTip(tr("Calibration samples (256 is enough for most CNNs)"));
@@ -190,8 +205,8 @@ NewRunDialog::NewRunDialog(const QStringList& models, QWidget* parent)
     if (static_cast<Task>(i) == Task::kAutoquant && weights_->currentText() == QStringLiteral("int8")) {
       // The search starts from the cheapest format and moves harmful layers up.
       selectText(weights_, QStringLiteral("int4"));
-      selectText(granularity_, QStringLiteral("block:32"));
-      selectText(activations_, QStringLiteral("none"));
+      selectValue(granularity_, QStringLiteral("block:32"));
+      selectValue(activations_, QStringLiteral("none"));
     }
     suggestOutput();
     updateEnabled();
@@ -224,7 +239,7 @@ void NewRunDialog::applyQuantizeConfig(const nlohmann::json& c) {
     const auto& cal = c.at("calib");
     if (cal.contains("data")) selectText(calib_, qstr(cal.at("data").value("spec", "")));
     samples_->setValue(static_cast<int>(cal.value("samples", int64_t{256})));
-    selectText(sampling_, qstr(cal.value("sampling", "first")));
+    selectValue(sampling_, qstr(cal.value("sampling", "first")));
     seed_->setValue(static_cast<int>(cal.value("seed", uint64_t{0})));
   }
   if (c.contains("eval")) {
@@ -236,12 +251,12 @@ void NewRunDialog::applyQuantizeConfig(const nlohmann::json& c) {
     selectText(weights_, typeOf(w));
     if (w.is_object()) {
       const std::string g = w.value("granularity", "tensor");
-      selectText(granularity_, g == "block" ? QStringLiteral("block:%1").arg(w.value("block_size", 32)) : qstr(g));
+      selectValue(granularity_, g == "block" ? QStringLiteral("block:%1").arg(w.value("block_size", 32)) : qstr(g));
       reduceRange_->setChecked(w.value("reduce_range", false));
     }
   }
-  if (c.contains("activations")) selectText(activations_, typeOf(c.at("activations")));
-  if (c.contains("method")) selectText(method_, qstr(c.value("method", "minmax")));
+  if (c.contains("activations")) selectValue(activations_, typeOf(c.at("activations")));
+  if (c.contains("method")) selectValue(method_, qstr(c.value("method", "minmax")));
   if (c.contains("exclude")) {
     QStringList ex;
     for (const auto& n : c.at("exclude")) ex << qstr(n.get<std::string>());
@@ -310,13 +325,16 @@ Result<JobConfig> NewRunDialog::config() const {
   q.calib.data.spec = utf8(calib_->currentText());
   if (q.calib.data.spec.empty()) return invalid_argument(tr("Calibration data: choose a dataset.").toStdString());
   q.calib.samples = samples_->value();
-  QWB_ASSIGN_OR_RETURN(q.calib.sampling, parse_sampling(utf8(sampling_->currentText())));
+  QWB_ASSIGN_OR_RETURN(q.calib.sampling, parse_sampling(utf8(value(sampling_))));
   q.calib.seed = static_cast<uint64_t>(seed_->value());
   q.eval = eval;
-  auto w = spec(weights_->currentText(), true, granularity_->currentText(), reduceRange_->isChecked());
+  const bool eightBit = weights_->currentText() == QStringLiteral("int8") || weights_->currentText() == QStringLiteral("uint8");
+  auto w = make_quant_spec(utf8(weights_->currentText()), true, utf8(value(granularity_)), reduceRange_->isChecked() && eightBit);
   if (!w) return invalid_argument(tr("Weights: %1").arg(qstr(w.status().message())).toStdString());
   q.quant.weights = *w;
-  auto a = spec(activations_->currentText(), false, QStringLiteral("tensor"), reduceRange_->isChecked());
+  const QString acts = value(activations_);
+  const bool eightBitActs = acts == QStringLiteral("uint8") || acts == QStringLiteral("int8");
+  auto a = make_quant_spec(utf8(acts), false, "tensor", reduceRange_->isChecked() && eightBitActs);
   if (!a) return invalid_argument(tr("Activations: %1").arg(qstr(a.status().message())).toStdString());
   q.quant.activations = *a;
   for (const QString& n : exclude_->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
@@ -327,7 +345,7 @@ Result<JobConfig> NewRunDialog::config() const {
     }
     q.quant.exclude.push_back(utf8(node));
   }
-  QWB_ASSIGN_OR_RETURN(q.method.method, parse_calib_method(utf8(method_->currentText())));
+  QWB_ASSIGN_OR_RETURN(q.method.method, parse_calib_method(utf8(value(method_))));
   if (t == Task::kSensitivity) {
     if (q.eval.spec.empty()) return invalid_argument(tr("Evaluation data: the sweep needs data to measure on.").toStdString());
     SensitivityConfig s;
@@ -344,7 +362,7 @@ Result<JobConfig> NewRunDialog::config() const {
   aq.base = q;
   aq.max_drop = maxDrop_->value();
   aq.relative = relative_->isChecked();
-  QWB_ASSIGN_OR_RETURN(aq.objective, parse_objective(utf8(objective_->currentText())));
+  QWB_ASSIGN_OR_RETURN(aq.objective, parse_objective(utf8(value(objective_))));
   aq.time_budget_seconds = timeBudget_->value();
   return JobConfig{aq};
 }

@@ -4,6 +4,8 @@
 #include <QFileInfo>
 #include <QStyle>
 
+#include "qwb/ui/format.h"
+
 namespace qwb::ui {
 
 namespace {
@@ -70,14 +72,14 @@ void ProjectExplorer::setRuns(const std::vector<RunRecord>& runs) {
   qDeleteAll(runs_->takeChildren());
   for (const RunRecord& r : runs) {
     const QString kind = QString::fromStdString(r.kind);
-    const QString status = QString::fromLatin1(run_status_name(r.status));
-    auto* item = new QTreeWidgetItem(runs_, {tr("#%1 %2 (%3)").arg(r.id).arg(kind, status)});
+    const QString status = runStatusName(run_status_name(r.status));
+    auto* item = new QTreeWidgetItem(runs_, {tr("#%1 %2 (%3)").arg(r.id).arg(runKindName(r.kind), status)});
     item->setIcon(0, runStatusIcon(r.status));
     item->setData(0, kRunRole, QVariant::fromValue<qint64>(r.id));
     item->setData(0, kKindRole, kind);
     item->setToolTip(0, tr("Run %1: %2, %3, created %4%5")
                             .arg(r.id)
-                            .arg(kind, status, QString::fromStdString(r.created),
+                            .arg(runKindName(r.kind), status, QString::fromStdString(r.created),
                                  r.error.empty() ? QString() : QStringLiteral("\n") + QString::fromStdString(r.error)));
   }
   runs_->setExpanded(true);

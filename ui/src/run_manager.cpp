@@ -51,7 +51,7 @@ QString jobKind(const JobConfig& config) {
 
 QString jobTitle(const JobConfig& config) {
   auto scheme = [](const QuantizeConfig& c) {
-    return qstr(c.quant.weights.describe()) + QStringLiteral(", ") + QString::fromLatin1(calib_method_name(c.method.method));
+    return specDescription(c.quant.weights.describe()) + QStringLiteral(", ") + QString::fromLatin1(calib_method_name(c.method.method));
   };
   return std::visit(
       Overloaded{[&](const QuantizeConfig& c) {

@@ -387,7 +387,7 @@ void TensorsView::onRunLoaded(const RunContents& contents) {
     item->setData(name, kNameRole);
     item->setData(e.is_weight, kWeightRole);
     item->setToolTip(name);
-    QString spec = QString::fromStdString(e.spec.describe());
+    QString spec = specDescription(e.spec.describe());
     if (!e.spec_known) spec = tr("%1 (run default)").arg(spec);
     auto* mn = new QStandardItem;
     mn->setData(e.min, Qt::DisplayRole);
@@ -494,7 +494,7 @@ void TensorsView::showDetail(std::shared_ptr<const Detail> detail) {
                           QString::fromStdString(shape_str(s.shape)))
                      .arg(formatInteger(s.count))
                      .arg(number(s.min), number(s.max), number(s.mean()), number(s.stddev()),
-                          QString::fromStdString(d.entry.spec.describe()));
+                          specDescription(d.entry.spec.describe()));
   if (s.nonfinite > 0) text += QLatin1Char(' ') + tr("%n NaN/Inf value(s) were not binned.", nullptr, static_cast<int>(s.nonfinite));
   if (d.entry.is_weight && d.entry.spec.granularity != Granularity::kTensor) {
     text += QLatin1Char(' ') + tr("The thresholds and errors below treat the whole tensor with one scale; the run used one "
@@ -511,7 +511,7 @@ void TensorsView::showDetail(std::shared_ptr<const Detail> detail) {
 static QString methodLabel(CalibMethod m, const CalibOptions& o) {
   switch (m) {
     case CalibMethod::kMinMax: return TensorsView::tr("MinMax");
-    case CalibMethod::kPercentile: return TensorsView::tr("Percentile %1%").arg(o.percentile);
+    case CalibMethod::kPercentile: return TensorsView::tr("Percentile %1%").arg(QLocale().toString(o.percentile, 'g', 6));
     case CalibMethod::kEntropy: return TensorsView::tr("Entropy (KL)");
     case CalibMethod::kMse: return TensorsView::tr("MSE");
   }

@@ -58,6 +58,9 @@ struct QuantSpec {
 Result<DType> parse_quant_dtype(const std::string& s);
 // "tensor", "channel", "block:N".
 Result<std::pair<Granularity, int64_t>> parse_granularity(const std::string& s);
+// A spec from its parts as the CLI and the GUI take them: make_quant_spec("int8", true, "channel").
+Result<QuantSpec> make_quant_spec(const std::string& type, bool symmetric, const std::string& granularity,
+                                  bool reduce_range = false);
 
 // The integer range a spec quantizes into (reduce_range and symmetric ranges applied).
 struct IntRange {

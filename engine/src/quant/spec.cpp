@@ -63,6 +63,19 @@ Result<std::pair<Granularity, int64_t>> parse_granularity(const std::string& s) 
   return invalid_argument("unknown granularity '" + s + "' (known: tensor, channel, block:N)");
 }
 
+Result<QuantSpec> make_quant_spec(const std::string& type, bool symmetric, const std::string& granularity,
+                                  bool reduce_range) {
+  QWB_ASSIGN_OR_RETURN(DType dt, parse_quant_dtype(type));
+  QWB_ASSIGN_OR_RETURN(auto gran, parse_granularity(granularity));
+  QuantSpec s;
+  s.dtype = dt;
+  s.symmetric = symmetric;
+  s.granularity = gran.first;
+  s.block_size = gran.second;
+  s.reduce_range = reduce_range;
+  return s;
+}
+
 IntRange int_range(const QuantSpec& spec) {
   IntRange r;
   switch (spec.dtype) {

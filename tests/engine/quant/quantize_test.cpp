@@ -281,3 +281,22 @@ TEST(Calibration, ProgressReportsAndCancels) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.status().code(), StatusCode::kCancelled);
 }
+
+TEST(QuantSpecs, MadeFromTheirPartsOrAClearError) {
+  auto s = make_quant_spec("int4", true, "block:32");
+  ASSERT_TRUE(s) << s.status().message();
+  EXPECT_EQ(s->dtype, DType::kInt4);
+  EXPECT_EQ(s->granularity, Granularity::kBlock);
+  EXPECT_EQ(s->block_size, 32);
+  EXPECT_EQ(s->describe(), "int4 symmetric block 32");
+  auto a = make_quant_spec("uint8", false, "tensor", true);
+  ASSERT_TRUE(a);
+  EXPECT_FALSE(a->symmetric);
+  EXPECT_TRUE(a->reduce_range);
+  auto bad = make_quant_spec("int7", true, "tensor");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.status().message().find("int7"), std::string::npos) << bad.status().message();
+  auto block = make_quant_spec("int4", true, "block:20");
+  ASSERT_FALSE(block);
+  EXPECT_NE(block.status().message().find("power of two"), std::string::npos);
+}

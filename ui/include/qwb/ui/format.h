@@ -24,5 +24,11 @@ QString formatDuration(int64_t ms);
 QString joinShapes(const std::vector<std::string>& shapes);
 // Display name of the engine's architecture family ("cnn" -> "CNN").
 QString architectureName(const std::string& family);
+// Translated names of the engine's identifiers: a run's kind ("quantize" -> "Quantisierung"),
+// a run status ("succeeded"), and a spec as QuantSpec::describe() writes it ("int8 symmetric
+// per-channel" -> "int8 symmetrisch pro Kanal"). Unknown words pass through.
+QString runKindName(const std::string& kind);
+QString runStatusName(const std::string& status);
+QString specDescription(const std::string& describe);
 
 }  // namespace qwb::ui
