@@ -33,6 +33,8 @@
 #include "qwb/jobs.h"
 #include "qwb/store.h"
 #include "qwb/ui/compare_confusion_matrix.h"
+#include "qwb/ui/charts.h"
+#include "qwb/ui/data_sample_grid.h"
 #include "qwb/ui/format.h"
 
 namespace qwb::ui {
@@ -331,37 +333,6 @@ std::unique_ptr<CompareView::Data> readCompare(const Project& p, qint64 a, qint6
   return d;
 }
 
-// One sample as a picture: grayscale for [H, W] or one channel, RGB for three; values min-max
-// normalised per image (undoes any mean/std preprocessing up to contrast).
-QImage sampleImage(const float* v, const Shape& shape) {
-  int64_t h = 0, w = 0, c = 1;
-  bool chw = true;
-  if (shape.size() == 2) {
-    h = shape[0], w = shape[1];
-  } else if (shape.size() == 3 && (shape[0] == 1 || shape[0] == 3)) {
-    c = shape[0], h = shape[1], w = shape[2];
-  } else if (shape.size() == 3 && (shape[2] == 1 || shape[2] == 3)) {
-    h = shape[0], w = shape[1], c = shape[2], chw = false;
-  } else {
-    return {};
-  }
-  const int64_t n = h * w * c;
-  const auto [lo, hi] = std::minmax_element(v, v + n);
-  const float range = *hi - *lo > 0 ? *hi - *lo : 1.0f;
-  auto at = [&](int64_t ch, int64_t y, int64_t x) {
-    const float f = chw ? v[(ch * h + y) * w + x] : v[(y * w + x) * c + ch];
-    return static_cast<int>(std::lround(255.0f * (f - *lo) / range));
-  };
-  QImage img(static_cast<int>(w), static_cast<int>(h), QImage::Format_RGB32);
-  for (int64_t y = 0; y < h; ++y) {
-    auto* line = reinterpret_cast<QRgb*>(img.scanLine(static_cast<int>(y)));
-    for (int64_t x = 0; x < w; ++x) {
-      const int r = at(0, y, x);
-      line[x] = c == 3 ? qRgb(r, at(1, y, x), at(2, y, x)) : qRgb(r, r, r);
-    }
-  }
-  return img;
-}
 
 CompareView::Gallery loadGallery(const QString& model_path, const json& source, const QList<qint64>& indices) {
   CompareView::Gallery g;
@@ -386,7 +357,7 @@ CompareView::Gallery loadGallery(const QString& model_path, const json& source, 
     for (qint64 i : indices) {
       QImage img;
       if (i >= 0 && i < ds->size()) {
-        if (auto t = ds->batch(i, i + 1); t) img = sampleImage(t->data<float>(), ds->sample_shape());
+        if (auto t = ds->batch(i, i + 1); t) img = sampleToImage(t->data<float>(), ds->sample_shape(), ds->preprocess().layout);
       }
       g.images << img;
     }
@@ -658,9 +629,7 @@ void CompareView::showMetrics() {
 }
 
 void CompareView::showF1Chart() {
-  auto* chart = new QChart;
-  chart->setMargins(QMargins(4, 4, 12, 4));
-  chart->setBackgroundRoundness(0);
+  auto* chart = newChart();
   // Horizontal bars: class names ("T-shirt/top", "Ankle boot") stay readable on the left axis.
   auto* series = new QHorizontalBarSeries;
   int n = 0;

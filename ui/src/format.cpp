@@ -50,6 +50,16 @@ QString architectureName(const std::string& family) {
   return qstr(family);
 }
 
+namespace {
+
+// A name from `names` translated, or the engine's identifier itself when it has none.
+QString translated(const std::map<std::string, const char*>& names, const std::string& key) {
+  auto it = names.find(key);
+  return it == names.end() ? QString::fromStdString(key) : QCoreApplication::translate("qwb::ui::Names", it->second);
+}
+
+}  // namespace
+
 QString runKindName(const std::string& kind) {
   static const std::map<std::string, const char*> names{
       {"quantize", QT_TRANSLATE_NOOP("qwb::ui::Names", "quantize")},
@@ -58,8 +68,7 @@ QString runKindName(const std::string& kind) {
       {"export", QT_TRANSLATE_NOOP("qwb::ui::Names", "export")},
       {"sensitivity", QT_TRANSLATE_NOOP("qwb::ui::Names", "sensitivity")},
       {"autoquant", QT_TRANSLATE_NOOP("qwb::ui::Names", "mixed precision")}};
-  auto it = names.find(kind);
-  return it == names.end() ? QString::fromStdString(kind) : QCoreApplication::translate("qwb::ui::Names", it->second);
+  return translated(names, kind);
 }
 
 QString runStatusName(const std::string& status) {
@@ -70,8 +79,7 @@ QString runStatusName(const std::string& status) {
       {"failed", QT_TRANSLATE_NOOP("qwb::ui::Names", "failed")},
       {"cancelled", QT_TRANSLATE_NOOP("qwb::ui::Names", "cancelled")},
       {"interrupted", QT_TRANSLATE_NOOP("qwb::ui::Names", "interrupted")}};
-  auto it = names.find(status);
-  return it == names.end() ? QString::fromStdString(status) : QCoreApplication::translate("qwb::ui::Names", it->second);
+  return translated(names, status);
 }
 
 QString specDescription(const std::string& describe) {
@@ -85,8 +93,7 @@ QString specDescription(const std::string& describe) {
       {"none", QT_TRANSLATE_NOOP("qwb::ui::Names", "none")}};
   QStringList out;
   for (const QString& w : QString::fromStdString(describe).split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-    auto it = words.find(w.toStdString());
-    out << (it == words.end() ? w : QCoreApplication::translate("qwb::ui::Names", it->second));
+    out << translated(words, w.toStdString());
   }
   return out.join(QLatin1Char(' '));
 }

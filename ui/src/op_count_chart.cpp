@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "qwb/ui/charts.h"
 #include "qwb/ui/op_count_model.h"
 
 namespace qwb::ui {
@@ -19,10 +20,8 @@ OpCountChart::OpCountChart(OpCountModel* model, QWidget* parent)
       mapper_(new QVBarModelMapper(this)),
       categories_(new QBarCategoryAxis(this)),
       values_(new QValueAxis(this)) {
-  auto* chart = new QChart;
+  auto* chart = newChart();
   chart->legend()->hide();
-  chart->setMargins(QMargins(4, 4, 12, 4));
-  chart->setBackgroundRoundness(0);
 
   auto* series = new QHorizontalBarSeries;
   series->setLabelsVisible(true);

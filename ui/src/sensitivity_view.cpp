@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "qwb/ui/charts.h"
+
 namespace qwb::ui {
 
 namespace {
@@ -32,14 +34,6 @@ double number(const nlohmann::json& j) {
 QString shortName(const std::string& name) {
   const QStringList parts = QString::fromStdString(name).split(QLatin1Char('/'), Qt::SkipEmptyParts);
   return parts.size() > 4 ? parts.mid(parts.size() - 4).join(QLatin1Char('/')) : parts.join(QLatin1Char('/'));
-}
-
-QChart* newChart(const QString& title) {
-  auto* chart = new QChart;
-  chart->setTitle(title);
-  chart->setMargins(QMargins(4, 4, 12, 4));
-  chart->setBackgroundRoundness(0);
-  return chart;
 }
 
 }  // namespace

@@ -26,6 +26,7 @@
 #include <map>
 
 #include "qwb/jobs.h"
+#include "qwb/ui/charts.h"
 #include "qwb/ui/format.h"
 
 namespace qwb::ui {
@@ -75,14 +76,6 @@ QColor methodColor(CalibMethod m) {
 }
 
 QString number(double v) { return std::isfinite(v) ? QString::number(v, 'g', 6) : v > 0 ? QStringLiteral("∞") : QStringLiteral("–"); }
-
-QChart* newChart(const QString& title) {
-  auto* chart = new QChart;
-  chart->setTitle(title);
-  chart->setMargins(QMargins(4, 4, 12, 4));
-  chart->setBackgroundRoundness(0);
-  return chart;
-}
 
 // Ticks at multiples of 1, 2 or 5 times a power of ten (QValueAxis spreads a fixed tick count
 // over the range, which gives labels like -0.3, 2.0, 4.3), labels with as many decimals as the
