@@ -69,6 +69,9 @@ expect validate_few_samples 0 "warning" -- "$CLI" validate "$SAMPLE" --calib fas
 
 expect bench_json 0 '"median_ms"' -- "$CLI" bench "$SAMPLE" --runs 3 --warmup 1 --json
 expect bench_bad_runs 2 "runs >= 1" -- "$CLI" bench "$SAMPLE" --runs 0
+# The version names the commit of the source it was built from (regenerated at every build).
+commit=$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo unknown)
+expect version_commit 0 "(commit $commit)" -- "$CLI" --version
 
 echo "cli_errors: $pass passed, $fail failed"
 [[ $fail -eq 0 ]]

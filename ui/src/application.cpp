@@ -7,6 +7,8 @@
 #include <QSettings>
 #include <QTranslator>
 
+#include "qwb/version.h"
+
 // Q_INIT_RESOURCE must be used outside a namespace. qwb.qrc is compiled into the static qwb_ui
 // library, whose resource initialiser the linker would otherwise drop.
 static void initQwbResources() { Q_INIT_RESOURCE(qwb); }
@@ -14,7 +16,7 @@ static void initQwbResources() { Q_INIT_RESOURCE(qwb); }
 namespace qwb::ui {
 
 QString versionString() {
-  return QStringLiteral("%1 (%2)").arg(QStringLiteral(QWB_VERSION), QStringLiteral(QWB_GIT_COMMIT));
+  return QStringLiteral("%1 (%2)").arg(QStringLiteral(QWB_VERSION), QString::fromLatin1(git_commit()));
 }
 
 QLocale uiLocale() {

@@ -8,7 +8,6 @@
 namespace qwb {
 
 const char* version() { return QWB_VERSION; }
-const char* git_commit() { return QWB_GIT_COMMIT; }
 
 std::string library_versions() {
   return "ONNX 1.12 (libonnx, checker and shape inference up to opset 17)\n"
