@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 
 #include "qt_printers.h"
+#include "sample_runs.h"
 #include "qwb/jobs.h"
 #include "qwb/store.h"
 #include "qwb/ui/compare_view.h"
@@ -37,12 +38,7 @@ class CompareViewTest : public ::testing::Test {
     auto p = Project::create(dir_->filePath(QStringLiteral("compare.qwb")).toStdString());
     ASSERT_TRUE(p) << p.status().message();
     project_ = std::make_shared<Project>(std::move(*p));
-    QuantizeConfig c;
-    c.model = QWB_UI_TEST_MODEL;
-    c.calib.data.spec = "fashion-mnist:train";
-    c.calib.samples = 64;
-    c.eval.spec = "fashion-mnist:test";
-    c.eval.limit = kEvalSamples;
+    QuantizeConfig c = sampleQuantizeConfig(64, kEvalSamples);
     c.out = dir_->filePath(QStringLiteral("fmnist_cnn.int8.onnx")).toStdString();
     NullProgress np;
     auto r = run_quantize(*project_, c, np, &run_);

@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include "qt_printers.h"
+#include "sample_runs.h"
 #include "qwb/jobs.h"
 #include "qwb/ui/data_sample_grid.h"
 #include "qwb/ui/data_view.h"
@@ -112,12 +113,7 @@ TEST(DataView, ListsAttachesAndValidatesWithARecordedProject) {
   ASSERT_TRUE(project) << project.status().message();
   auto shared = std::make_shared<Project>(std::move(*project));
   // A real quantize run records its calibration and evaluation datasets.
-  QuantizeConfig c;
-  c.model = QWB_UI_TEST_MODEL;
-  c.calib.data.spec = "fashion-mnist:train";
-  c.calib.samples = 64;
-  c.eval.spec = "fashion-mnist:test";
-  c.eval.limit = 500;
+  QuantizeConfig c = sampleQuantizeConfig(64, 500);
   NullProgress np;
   int64_t run = 0;
   auto report = run_quantize(*shared, c, np, &run);

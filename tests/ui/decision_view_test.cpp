@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "qt_printers.h"
+#include "sample_runs.h"
 #include "qwb/decide.h"
 #include "qwb/jobs.h"
 #include "qwb/model.h"
@@ -207,11 +208,7 @@ TEST(DecisionView, SensitivityRunRefinesIntoKeptLayers) {
   Fixture f;
   ASSERT_TRUE(f.project);
   SensitivityConfig c;
-  c.base.model = QWB_UI_TEST_MODEL;
-  c.base.calib.data.spec = "fashion-mnist:train";
-  c.base.calib.samples = 64;
-  c.base.eval.spec = "fashion-mnist:test";
-  c.base.eval.limit = 500;
+  c.base = sampleQuantizeConfig(64, 500);
   c.options.parts = {SweepPart::kBoth};
   c.options.propagation = false;
   NullProgress np;

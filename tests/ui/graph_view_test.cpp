@@ -66,6 +66,14 @@ bool waitForLayout(GraphView& view) {
   return done.first().first().toBool();
 }
 
+// Shows the view at a fixed size with `model` and waits for its layout.
+bool layOut(GraphView& view, std::shared_ptr<const Model> model) {
+  view.resize(1280, 800);
+  view.show();
+  view.setModel(std::move(model));
+  return waitForLayout(view);
+}
+
 void snapshot(QWidget& w, const QString& name) {
   const QByteArray dir = qgetenv("QWB_UI_SNAPSHOT_DIR");
   if (dir.isEmpty()) return;
@@ -77,10 +85,7 @@ TEST(GraphView, DrawsEveryNodeAndLinkOfTheCnnTopToBottom) {
   auto model = load(QStringLiteral(QWB_UI_TEST_MODEL));
   ASSERT_TRUE(model);
   GraphView view;
-  view.resize(1280, 800);
-  view.show();
-  view.setModel(model);
-  ASSERT_TRUE(waitForLayout(view)) << view.statusText();
+  ASSERT_TRUE(layOut(view, model)) << view.statusText();
   const auto& nodes = model->graph().nodes;
   const auto expected = links(*model);
   ASSERT_EQ(nodes.size(), 18u);
@@ -115,10 +120,7 @@ TEST(GraphView, SearchSelectsTheNextMatchAndShowsItsDetails) {
   auto model = load(QStringLiteral(QWB_UI_TEST_MODEL));
   ASSERT_TRUE(model);
   GraphView view;
-  view.resize(1280, 800);
-  view.show();
-  view.setModel(model);
-  ASSERT_TRUE(waitForLayout(view)) << view.statusText();
+  ASSERT_TRUE(layOut(view, model)) << view.statusText();
   QSignalSpy selected(&view, &GraphView::nodeSelected);
   auto* search = view.findChild<QLineEdit*>(QStringLiteral("graphSearch"));
   ASSERT_NE(search, nullptr);
@@ -159,10 +161,7 @@ TEST(GraphView, NodeValuesColourTheMaximumDifferentlyFromTheMinimum) {
   auto model = load(QStringLiteral(QWB_UI_TEST_MODEL));
   ASSERT_TRUE(model);
   GraphView view;
-  view.resize(1280, 800);
-  view.show();
-  view.setModel(model);
-  ASSERT_TRUE(waitForLayout(view)) << view.statusText();
+  ASSERT_TRUE(layOut(view, model)) << view.statusText();
   // Values: the engine's MACs per node (summary), for the nodes that have any.
   QMap<QString, double> macs;
   QString maxNode, minNode;
@@ -259,10 +258,7 @@ void checkBigModel(const QString& path, const QString& snapshotName) {
   ASSERT_TRUE(model);
   const qint64 loadMs = t.elapsed();
   GraphView view;
-  view.resize(1280, 800);
-  view.show();
-  view.setModel(model);
-  ASSERT_TRUE(waitForLayout(view)) << view.statusText();
+  ASSERT_TRUE(layOut(view, model)) << view.statusText();
   std::cout << QFileInfo(path).fileName().toStdString() << ": " << model->graph().nodes.size() << " nodes, "
             << view.edgeCount() << " edges, load " << loadMs << " ms, layout " << view.layoutMilliseconds() << " ms\n";
   EXPECT_EQ(view.nodeCount(), static_cast<int>(model->graph().nodes.size()));

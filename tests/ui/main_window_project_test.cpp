@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "qt_printers.h"
+#include "sample_runs.h"
 #include "qwb/jobs.h"
 #include "qwb/ui/main_window.h"
 #include "qwb/ui/project_explorer.h"
@@ -33,11 +34,7 @@ TEST(MainWindowProject, ListsRunsAndShowsASensitivityRun) {
     auto project = Project::create(path.toStdString());
     ASSERT_TRUE(project) << project.status().message();
     SensitivityConfig c;
-    c.base.model = QWB_UI_TEST_MODEL;
-    c.base.calib.data.spec = "fashion-mnist:train";
-    c.base.calib.samples = 32;
-    c.base.eval.spec = "fashion-mnist:test";
-    c.base.eval.limit = 64;
+    c.base = sampleQuantizeConfig(32, 64);
     c.options.parts = {SweepPart::kBoth};
     c.options.propagation = false;
     NullProgress np;

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "qt_printers.h"
+#include "sample_runs.h"
 #include "qwb/jobs.h"
 #include "qwb/ui/compare_view.h"
 #include "qwb/ui/graph_view.h"
@@ -30,14 +31,7 @@ namespace {
 constexpr int kTimeoutMs = 240000;
 
 QuantizeConfig quantizeConfig(int64_t calib_samples, int64_t eval_limit) {
-  QuantizeConfig c;
-  c.model = QWB_UI_TEST_MODEL;
-  c.calib.data.spec = "fashion-mnist:train";
-  c.calib.samples = calib_samples;
-  c.eval.spec = "fashion-mnist:test";
-  c.eval.limit = eval_limit;
-  c.quant.weights = {DType::kInt8, true, Granularity::kChannel, 0, false};
-  c.quant.activations = {DType::kUInt8, false, Granularity::kTensor, 0, false};
+  QuantizeConfig c = sampleQuantizeConfig(calib_samples, eval_limit);
   c.method.method = CalibMethod::kEntropy;
   return c;
 }
@@ -176,7 +170,6 @@ TEST_F(RunFlow, QueuedJobCancelsBeforeItStartsAndRunningSweepStopsWithinASecond)
 TEST_F(RunFlow, UiThreadNeverStallsWhileACalibrationRuns) {
   // 4096 calibration samples: several seconds of statistics collection on both cores.
   QuantizeConfig c = quantizeConfig(4096, 0);
-  c.eval.spec.clear();
   qint64 longest = 0, ticks = 0;
   QElapsedTimer gap;
   QTimer timer;

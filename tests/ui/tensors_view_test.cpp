@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "qt_printers.h"
+#include "sample_runs.h"
 #include "qwb/jobs.h"
 #include "qwb/ui/tensors_view.h"
 
@@ -91,10 +92,7 @@ class TensorsViewRun : public ::testing::Test {
     auto p = Project::create(dir_->filePath(QStringLiteral("tensors.qwb")).toStdString());
     ASSERT_TRUE(p) << p.status().message();
     project_ = std::make_shared<Project>(std::move(*p));
-    QuantizeConfig c;
-    c.model = QWB_UI_TEST_MODEL;
-    c.calib.data.spec = "fashion-mnist:train";
-    c.calib.samples = 64;
+    QuantizeConfig c = sampleQuantizeConfig(64, 0);
     c.method.method = CalibMethod::kEntropy;
     NullProgress np;
     auto r = run_quantize(*project_, c, np, &run_);

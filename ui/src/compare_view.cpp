@@ -56,16 +56,16 @@ double number(const json& j) {
 
 double field(const json& j, const char* key) { return j.is_object() && j.contains(key) ? number(j[key]) : kNaN; }
 
-// Fashion-MNIST's IDX files carry no class names (Dataset::class_names() is empty for them); these
-// are the labels the dataset documents.
-QStringList knownClassNames(const std::string& spec) {
-  if (spec.rfind("fashion-mnist:", 0) == 0) {
-    return {QStringLiteral("T-shirt/top"), QStringLiteral("Trouser"), QStringLiteral("Pullover"),
-            QStringLiteral("Dress"),       QStringLiteral("Coat"),    QStringLiteral("Sandal"),
-            QStringLiteral("Shirt"),       QStringLiteral("Sneaker"), QStringLiteral("Bag"),
-            QStringLiteral("Ankle boot")};
+// Class names by label, as the dataset names them (read from its first sample); none when the
+// data cannot be read here.
+QStringList datasetClassNames(const std::string& spec) {
+  DatasetOptions one;
+  one.limit = 1;
+  QStringList names;
+  if (auto ds = load_dataset(spec, one)) {
+    for (const auto& n : ds->class_names()) names << QString::fromStdString(n);
   }
-  return {};
+  return names;
 }
 
 // Paths in a project are as the job was given them (often relative to where it ran): try them as
@@ -138,7 +138,6 @@ struct CompareView::Data {
 
 struct CompareView::Gallery {
   QList<QImage> images;
-  QStringList class_names;
   QString error;
 };
 
@@ -324,7 +323,7 @@ std::unique_ptr<CompareView::Data> readCompare(const Project& p, qint64 a, qint6
     }
     const json src = single ? d->eval_source : evalSource(*ra);
     if (src.is_object()) spec = src.value("spec", "");
-    d->class_names = knownClassNames(spec);
+    if (!spec.empty()) d->class_names = datasetClassNames(spec);
   } catch (const std::exception& e) {
     // A hand-edited or damaged document: shown as text, the view stays usable.
     d = std::make_unique<CompareView::Data>();
@@ -353,7 +352,6 @@ CompareView::Gallery loadGallery(const QString& model_path, const json& source, 
       g.error = QString::fromStdString(ds.status().message());
       return g;
     }
-    for (const auto& n : ds->class_names()) g.class_names << QString::fromStdString(n);
     for (qint64 i : indices) {
       QImage img;
       if (i >= 0 && i < ds->size()) {
@@ -744,16 +742,7 @@ void CompareView::showSizeLatency() {
   }
 }
 
-void CompareView::applyClassNames() {
-  showF1Chart();
-  for (auto* c : confusion_) c->setClassNames(data_->class_names);
-}
-
 void CompareView::applyGallery(const Gallery& g) {
-  if (data_->class_names.isEmpty() && !g.class_names.isEmpty()) {
-    data_->class_names = g.class_names;
-    applyClassNames();
-  }
   const auto name = [this](qint64 c) {
     return c >= 0 && c < data_->class_names.size() ? data_->class_names[static_cast<int>(c)] : QString::number(c);
   };

@@ -361,7 +361,7 @@ void DataView::setModel(std::shared_ptr<const qwb::Model> model) {
 }
 
 void DataView::refreshDefaults() {
-  // Placeholders show what an empty field means: the model's preprocessing (or the engine's).
+  // An empty field means "the model's value" (or the engine's default): its hint text shows that value.
   const Preprocess p = model_ ? Preprocess::from_metadata(model_->summary().metadata) : Preprocess{};
   const QString suffix = model_ ? tr(" (model)") : tr(" (default)");
   mean_->setPlaceholderText(floatList(p.mean, 0) + suffix);

@@ -88,13 +88,15 @@ struct RunManager::Live : ProgressSink {
   std::mutex mu;
   int64_t done = 0, total = 0;
   std::string message;
-  int64_t run = 0;  // written by the job through its run-id pointer before its first report
+  int64_t run = 0;      // what the UI thread reads, under mu
+  int64_t job_run = 0;  // the job writes its run id here (worker thread) before its first report
   std::atomic<bool> cancel{false};
   int ticket = 0;
   QFutureWatcher<Outcome>* watcher = nullptr;
 
   bool report(int64_t d, int64_t t, const std::string& m) override {
     std::lock_guard lock(mu);
+    run = job_run;
     done = d;
     total = t;
     if (!m.empty()) message = m;
@@ -226,24 +228,12 @@ void RunManager::startNext() {
         return out;
       }
       Project& p = *opened;
-      int64_t run = 0;
-      // The engine writes the run id before its first progress report; copy it under the lock.
-      struct Tracking : ProgressSink {
-        Live& live;
-        int64_t& run;
-        Tracking(Live& l, int64_t& r) : live(l), run(r) {}
-        bool report(int64_t d, int64_t t, const std::string& m) override {
-          {
-            std::lock_guard lock(live.mu);
-            live.run = run;
-          }
-          return live.report(d, t, m);
-        }
-      } sink(*live, run);
+      ProgressSink& sink = *live;
+      int64_t* run = &live->job_run;
       std::visit(
           Overloaded{
               [&](const QuantizeConfig& c) {
-                auto r = run_quantize(p, c, sink, &run);
+                auto r = run_quantize(p, c, sink, run);
                 out.status = r.status();
                 if (!r) return;
                 if (r->comparison && r->comparison->has_labels) {
@@ -257,23 +247,23 @@ void RunManager::startNext() {
                 for (const auto& n : r->notices) out.lines << tr("notice: %1").arg(qstr(n));
               },
               [&](const AutoquantConfig& c) {
-                auto r = run_autoquant(p, c, sink, &run);
+                auto r = run_autoquant(p, c, sink, run);
                 out.status = r.status();
                 if (r) out.lines << qstr(r->statement);
               },
               [&](const SensitivityConfig& c) {
-                auto r = run_sensitivity(p, c, sink, &run);
+                auto r = run_sensitivity(p, c, sink, run);
                 out.status = r.status();
                 if (r && r->report.cancelled) out.status = cancelled("sensitivity sweep cancelled (partial results kept)");
                 if (r) out.lines << tr("%n layer(s) ranked", nullptr, static_cast<int>(r->report.layers.size()));
               },
               [&](const EvaluateConfig& c) {
-                auto r = run_evaluate(p, c, sink, &run);
+                auto r = run_evaluate(p, c, sink, run);
                 out.status = r.status();
                 if (r) out.lines << tr("top-1 %1, top-5 %2").arg(pct(r->result.metrics.top1), pct(r->result.metrics.top5));
               }},
           config);
-      out.run = run;
+      out.run = *run;
     } catch (const std::exception& e) {
       out.status = internal_error(std::string("job failed: ") + e.what());
     }

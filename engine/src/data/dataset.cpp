@@ -263,8 +263,12 @@ Result<Dataset> load_dataset(const std::string& spec, const DatasetOptions& opti
   if (kind == "npz") return data_internal::load_npz_dataset(spec, rest, options);
   if (kind == "pb") return data_internal::load_pb_dataset(spec, rest, options);
   std::string images_path, labels_path;
+  std::vector<std::string> class_names;
   Result<Tensor> samples = invalid_argument("unset");
   if (kind == "fashion-mnist") {
+    // The IDX files carry only label numbers; these are the names the dataset documents.
+    class_names = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                   "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
     const std::string dir = "/usr/share/datasets/fashion-mnist/";
     std::string prefix;
     if (rest == "test") prefix = "t10k";
@@ -307,7 +311,7 @@ Result<Dataset> load_dataset(const std::string& spec, const DatasetOptions& opti
     all = data_internal::first_rows(all, options.limit);
     if (!labels.empty()) labels.resize(static_cast<size_t>(options.limit));
   }
-  return Dataset(spec, std::move(all), std::move(labels), options.preprocess);
+  return Dataset(spec, std::move(all), std::move(labels), options.preprocess, std::move(class_names));
 }
 
 }  // namespace qwb

@@ -30,6 +30,10 @@ TEST(Data, FashionMnistTestSet) {
   EXPECT_EQ(ds->num_classes(), 10);
   std::vector<int64_t> first(ds->labels().begin(), ds->labels().begin() + 5);
   EXPECT_EQ(first, (std::vector<int64_t>{9, 2, 1, 1, 6}));
+  // Label names as the dataset documents them (Zalando's README); label 9 is "Ankle boot".
+  ASSERT_EQ(ds->class_names().size(), 10u);
+  EXPECT_EQ(ds->class_names().front(), "T-shirt/top");
+  EXPECT_EQ(ds->class_names()[9], "Ankle boot");
 }
 
 TEST(Data, BatchAppliesScaleMeanStdAndReshapes) {

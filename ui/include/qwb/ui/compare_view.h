@@ -88,7 +88,6 @@ class CompareView : public QWidget {
  private:
   void load(std::shared_ptr<qwb::Project> project, qint64 a, qint64 b, bool pair);
   void apply();
-  void applyClassNames();
   void applyGallery(const Gallery& g);
   void showMetrics();
   void showF1Chart();

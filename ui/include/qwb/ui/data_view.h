@@ -101,7 +101,7 @@ class DataView : public QWidget {
  private:
   void buildUi();
   void refreshDatasets();
-  void refreshDefaults();  // placeholders from the model's preprocessing
+  void refreshDefaults();  // hint texts of the empty fields: the model's preprocessing
   void updateKindFields();
   void browse();
   // The form as a DataSource; false with a message naming the bad field.
