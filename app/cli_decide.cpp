@@ -20,40 +20,6 @@ namespace cli {
 
 namespace {
 
-// What a project knows about a model (matched by sha256): its newest sensitivity document and
-// its fp32 top-1 (for relative budgets).
-struct ModelFacts {
-  std::optional<qwb::SensitivitySummary> sensitivity;
-  std::optional<double> fp32_pct;
-};
-
-qwb::Result<ModelFacts> model_facts(const qwb::Project& p, const std::string& sha) {
-  QWB_ASSIGN_OR_RETURN(auto models, p.list_models());
-  std::map<int64_t, std::string> model_sha;
-  for (const auto& m : models) model_sha[m.id] = m.sha256;
-  QWB_ASSIGN_OR_RETURN(auto runs, p.list_runs());  // newest first
-  ModelFacts f;
-  for (const auto& r : runs) {
-    const std::string& s = r.model_sha256.empty() ? model_sha[r.model_id] : r.model_sha256;
-    if (r.status != qwb::RunStatus::kSucceeded || s != sha) continue;
-    if (!f.sensitivity && r.kind == "sensitivity") {
-      auto doc = p.document(r.id, "sensitivity");
-      if (doc) {
-        auto sens = qwb::sensitivity_summary_from_json(*doc);
-        if (!sens) return sens.status().with_context("run " + std::to_string(r.id) + "'s sensitivity document");
-        f.sensitivity = std::move(*sens);
-        f.sensitivity->run = r.id;
-      }
-    }
-    if (!f.fp32_pct) {
-      // An evaluate run measured the model itself (top1); a quantize run used it as the fp32 reference.
-      const char* metric = r.kind == "evaluate" ? "top1" : "fp32.top1";
-      if (auto it = r.metrics.find(metric); it != r.metrics.end()) f.fp32_pct = 100 * it->second;
-    }
-  }
-  return f;
-}
-
 int cmd_recommend(const DecideArgs& a) {
   if (a.model.empty() && a.arch.empty()) return fail(qwb::invalid_argument("give a MODEL or --arch"));
   qwb::RecommendInputs in;
@@ -88,7 +54,7 @@ int cmd_recommend(const DecideArgs& a) {
 
   std::optional<qwb::Project> project;
   std::vector<qwb::DecisionRow> rows = qwb::seed_decision_table();
-  ModelFacts facts;
+  qwb::ModelFacts facts;
   if (!a.project.empty()) {
     auto p = qwb::Project::open(a.project);
     if (!p) return fail(p.status());
@@ -99,7 +65,7 @@ int cmd_recommend(const DecideArgs& a) {
     if (!a.model.empty()) {
       auto sha = qwb::sha256_file(a.model);
       if (!sha) return fail(sha.status());
-      auto f = model_facts(*project, *sha);
+      auto f = qwb::model_facts(*project, *sha);
       if (!f) return fail(f.status());
       facts = std::move(*f);
     }

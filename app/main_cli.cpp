@@ -19,6 +19,7 @@
 #include "cli_decide.h"
 #include "cli_project.h"
 #include "cli_quant.h"
+#include "cli_report.h"
 #include "qwb/jobs.h"
 
 using json = nlohmann::json;
@@ -286,6 +287,7 @@ int main(int argc, char** argv) {
   auto quant = cli::add_quant_commands(app);
   auto project = cli::add_project_commands(app);
   auto decide = cli::add_decide_commands(app);
+  auto report = cli::add_report_commands(app);
 
   try {
     app.parse(argc, argv);
@@ -324,6 +326,7 @@ int main(int argc, char** argv) {
   if (int rc = cli::run_quant_commands(*quant); rc >= 0) return rc;
   if (int rc = cli::run_project_commands(*project); rc >= 0) return rc;
   if (int rc = cli::run_decide_commands(*decide); rc >= 0) return rc;
+  if (int rc = cli::run_report_commands(*report); rc >= 0) return rc;
   if (*ops) {
     for (const auto& op : qwb::supported_ops()) std::cout << op << "\n";
     return 0;

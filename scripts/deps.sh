@@ -17,6 +17,8 @@ PKGS=(
   libfmt-dev libgraphviz-dev
   # tests
   libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth
+  # reports: the HTML report is screenshotted in headless Chromium, PDF pages rasterised by pdftoppm
+  chromium poppler-utils
   # data: Fashion-MNIST and the ONNX backend node tests
   dataset-fashion-mnist libonnx-testdata
   # sample-model training and interop model generation (Debian's /usr/bin/python3)

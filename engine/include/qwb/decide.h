@@ -129,6 +129,14 @@ struct SensitivitySummary {
 // them); null (NaN) deltas count as missing, a null harm as 0.
 Result<SensitivitySummary> sensitivity_summary_from_json(const nlohmann::json& doc);
 
+// What a project knows about a model (matched by sha256): its newest succeeded sensitivity run
+// and its fp32 top-1 in percent (for relative budgets) from its newest evaluate or quantize run.
+struct ModelFacts {
+  std::optional<SensitivitySummary> sensitivity;
+  std::optional<double> fp32_pct;
+};
+Result<ModelFacts> model_facts(const Project& project, const std::string& model_sha256);
+
 struct Alternative {
   std::string format, row, source, why;  // row: the key of the row its numbers come from
   double expected_loss_pts = 0, compression = 1, speedup = 1;

@@ -144,6 +144,24 @@ Result<EvaluateReport> run_evaluate(Project& project, const EvaluateConfig& conf
 Result<ExportResult> run_export_fp16(Project& project, const std::string& model, const Fp16Options& options,
                                      const std::string& out, int64_t* run_id);
 
+// The model a run used, checked to be unchanged since (its sha256 against the recorded one).
+Result<ModelRecord> unchanged_model(const Project& project, int64_t run);
+
+// The calibration a quantize, calibrate or export run stored, restored without recalibrating:
+// the plan from the run's config and its (unchanged) model, every activation's stored range,
+// weights and int32 biases quantized as calibrate() does. Every restored scale is checked
+// against the stored one; a difference is an error naming the tensor.
+struct StoredCalibration {
+  std::shared_ptr<const Model> model;
+  Quantization quantization;
+};
+Result<StoredCalibration> stored_calibration(const Project& project, int64_t run);
+
+// Writes a run's stored calibration as `format` (qdq | trt-cache | ort-calib) to `out` and records
+// the file as an artifact of that run. All three formats carry the same scales.
+Result<ExportResult> export_stored_calibration(Project& project, int64_t run, const std::string& format,
+                                               const std::string& out);
+
 // Per-layer sensitivity of a quantization (qwb/sensitivity.h) calibrated as `base` says;
 // base.eval names the data the sweep runs on (base.out and base.format are not used).
 struct SensitivityConfig {

@@ -243,6 +243,11 @@ Result<QuantizedTensor> quantize_weight(const Tensor& w, const QuantSpec& spec, 
 // and int32 biases (s_bias = s_input * s_weight).
 Result<Quantization> calibrate(const Model& model, const QuantPlan& plan, const Statistics& stats,
                                const CalibOptions& options);
+// calibrate() once every activation's range is known: scales and zero points from the ranges,
+// quantized weights and int32 biases. Restores a stored calibration (its lo/hi) exactly.
+Result<Quantization> quantize_with_ranges(const Model& model, const QuantPlan& plan,
+                                          const std::map<std::string, Range>& activation_ranges,
+                                          const CalibOptions& options);
 
 // Fake quantization of a float tensor with resolved parameters (returns a new tensor).
 Tensor fake_quantize_tensor(const Tensor& x, const QuantizedTensor& qt);

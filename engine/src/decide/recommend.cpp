@@ -350,4 +350,32 @@ json to_json(const Recommendation& r) {
   return j;
 }
 
+Result<ModelFacts> model_facts(const Project& p, const std::string& sha) {
+  QWB_ASSIGN_OR_RETURN(auto models, p.list_models());
+  std::map<int64_t, std::string> model_sha;
+  for (const auto& m : models) model_sha[m.id] = m.sha256;
+  QWB_ASSIGN_OR_RETURN(auto runs, p.list_runs());  // newest first
+  ModelFacts f;
+  for (const auto& r : runs) {
+    const std::string& s = r.model_sha256.empty() ? model_sha[r.model_id] : r.model_sha256;
+    if (r.status != RunStatus::kSucceeded || s != sha) continue;
+    if (!f.sensitivity && r.kind == "sensitivity") {
+      auto doc = p.document(r.id, "sensitivity");
+      if (doc) {
+        auto sens = sensitivity_summary_from_json(*doc);
+        if (!sens) return sens.status().with_context("run " + std::to_string(r.id) + "'s sensitivity document");
+        f.sensitivity = std::move(*sens);
+        f.sensitivity->run = r.id;
+      }
+    }
+    if (!f.fp32_pct) {
+      // An evaluate run measured the model itself (top1); a quantize run used it as the fp32 reference.
+      const char* metric = r.kind == "evaluate" ? "top1" : "fp32.top1";
+      if (auto it = r.metrics.find(metric); it != r.metrics.end()) f.fp32_pct = 100 * it->second;
+    }
+  }
+  return f;
+}
+
+
 }  // namespace qwb

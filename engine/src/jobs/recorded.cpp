@@ -1,4 +1,6 @@
 // Jobs recorded in a project file, and reruns of recorded runs.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <filesystem>
 
@@ -269,19 +271,96 @@ Result<ExportResult> run_export_fp16(Project& p, const std::string& model_path, 
   return r;
 }
 
+Result<ModelRecord> unchanged_model(const Project& p, int64_t run_id) {
+  QWB_ASSIGN_OR_RETURN(RunRecord run, p.get_run(run_id));
+  QWB_ASSIGN_OR_RETURN(ModelRecord model, p.get_model(run.model_id));
+  auto sha = sha256_file(model.path);
+  if (!sha) return Status(sha.status().code(), "run " + std::to_string(run_id) + " used model '" + model.path + "': " + sha.status().message());
+  const std::string& recorded = run.model_sha256.empty() ? model.sha256 : run.model_sha256;
+  if (*sha != recorded) {
+    return invalid_argument("model '" + model.path + "' changed since run " + std::to_string(run_id) + " (sha256 " +
+                            sha->substr(0, 12) + "..., recorded " + recorded.substr(0, 12) + "...)");
+  }
+  return model;
+}
+
+namespace {
+
+// The restored tensor's scales against the stored row's, relative 1e-6 (float32 stored as REAL).
+Status check_scales(const ThresholdRecord& row, const QuantizedTensor& t) {
+  const int64_t n = t.scale.defined() ? t.scale.numel() : 0;
+  const size_t stored = row.scales.empty() ? (row.has_scale ? 1 : 0) : row.scales.size();
+  if (static_cast<size_t>(n) != stored) {
+    return invalid_argument(row.role + " '" + row.tensor + "': stored " + std::to_string(stored) + " scale(s), restored " +
+                            std::to_string(n));
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    const double want = row.scales.empty() ? row.scale : row.scales[static_cast<size_t>(i)];
+    const double got = t.scale.get_double(i);
+    if (std::abs(got - want) > 1e-6 * std::max(std::abs(want), 1e-30)) {
+      return invalid_argument(fmt::format("{} '{}': restored scale {:.9g} differs from the stored {:.9g} (index {})", row.role,
+                                          row.tensor, got, want, i));
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<StoredCalibration> stored_calibration(const Project& p, int64_t run_id) {
+  const std::string which = "run " + std::to_string(run_id);
+  QWB_ASSIGN_OR_RETURN(RunRecord run, p.get_run(run_id));
+  if (run.kind != "quantize" && run.kind != "calibrate" && run.kind != "export") {
+    return invalid_argument(which + " is a '" + run.kind + "' run; calibrations are stored by quantize, calibrate and export runs");
+  }
+  if (run.status != RunStatus::kSucceeded) return invalid_argument(which + " is " + run_status_name(run.status) + ", not succeeded");
+  QWB_ASSIGN_OR_RETURN(ModelRecord record, unchanged_model(p, run_id));
+  auto config = quantize_config_from_json(run.config);
+  if (!config) return config.status().with_context(which + "'s config");
+  QWB_ASSIGN_OR_RETURN(Model model, Model::load(record.path, {.run_checker = false, .measure_shapes = false}));
+  QWB_ASSIGN_OR_RETURN(QuantPlan plan, make_plan(model, config->quant));
+  QWB_ASSIGN_OR_RETURN(std::vector<ThresholdRecord> rows, p.thresholds(run_id));
+  if (rows.empty()) return invalid_argument(which + " stored no thresholds");
+  std::map<std::string, Range> ranges;
+  for (const auto& r : rows) {
+    if (r.role == "activation") ranges[r.tensor] = Range{static_cast<float>(r.lo), static_cast<float>(r.hi)};
+  }
+  auto q = quantize_with_ranges(model, plan, ranges, config->method);
+  if (!q) return q.status().with_context(which);
+  for (const auto& r : rows) {
+    const auto& tensors = r.role == "activation" ? q->activations : r.role == "weight" ? q->weights : q->biases;
+    auto it = tensors.find(r.tensor);
+    if (it == tensors.end()) return invalid_argument(which + ": stored " + r.role + " '" + r.tensor + "' is not in the plan its config makes");
+    QWB_RETURN_IF_ERROR(check_scales(r, it->second).with_context(which));
+  }
+  return StoredCalibration{std::make_shared<const Model>(std::move(model)), std::move(*q)};
+}
+
+Result<ExportResult> export_stored_calibration(Project& p, int64_t run, const std::string& format, const std::string& out) {
+  if (format != "qdq" && format != "trt-cache" && format != "ort-calib") {
+    return invalid_argument("format '" + format + "': expected qdq, trt-cache or ort-calib");
+  }
+  QWB_ASSIGN_OR_RETURN(StoredCalibration c, stored_calibration(p, run));
+  ExportResult r;
+  if (format == "qdq") {
+    QWB_ASSIGN_OR_RETURN(r, export_qdq(*c.model, c.quantization, out));
+  } else {
+    QWB_RETURN_IF_ERROR(format == "trt-cache" ? write_tensorrt_cache(c.quantization, out) : write_ort_calibration_table(c.quantization, out));
+    r.path = out;
+    std::error_code ec;
+    r.bytes = static_cast<int64_t>(std::filesystem::file_size(out, ec));
+  }
+  QWB_RETURN_IF_ERROR(add_file_artifact(p, run, out, format));
+  return r;
+}
+
 Result<RerunResult> rerun(Project& p, int64_t run_id, ProgressSink& progress) {
   QWB_ASSIGN_OR_RETURN(RunRecord old, p.get_run(run_id));
   if (old.status != RunStatus::kSucceeded) {
     return invalid_argument("run " + std::to_string(run_id) + " is " + run_status_name(old.status) +
                             "; only succeeded runs can be repeated");
   }
-  QWB_ASSIGN_OR_RETURN(ModelRecord model, p.get_model(old.model_id));
-  auto sha = sha256_file(model.path);
-  if (!sha) return Status(sha.status().code(), "run " + std::to_string(run_id) + " used model '" + model.path + "': " + sha.status().message());
-  if (*sha != model.sha256) {
-    return invalid_argument("model '" + model.path + "' changed since run " + std::to_string(run_id) + " (sha256 " +
-                            sha->substr(0, 12) + "..., recorded " + model.sha256.substr(0, 12) + "...)");
-  }
+  QWB_ASSIGN_OR_RETURN(ModelRecord model, unchanged_model(p, run_id));
   QWB_ASSIGN_OR_RETURN(auto old_artifacts, p.artifacts(run_id));
   RerunResult rr;
   rr.original = run_id;

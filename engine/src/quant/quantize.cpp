@@ -159,6 +159,28 @@ Tensor fake_quantize_tensor(const Tensor& x, const QuantizedTensor& qt) {
 
 Result<Quantization> calibrate(const Model& model, const QuantPlan& plan, const Statistics& stats, const CalibOptions& options) {
   const Graph& g = model.graph();
+  std::map<std::string, Range> ranges;
+  for (const auto& [name, spec] : plan.activations) {
+    if (spec.is_cast()) continue;
+    auto it = stats.tensors.find(name);
+    if (it == stats.tensors.end() || it->second.count == 0) {
+      return invalid_argument("no calibration statistics for activation '" + name + "'; collect statistics with this plan first");
+    }
+    const TensorStats& ts = it->second;
+    if (ts.nonfinite > 0) {
+      auto p = g.producer.find(name);
+      return invalid_argument("activation '" + name + "'" +
+                              (p != g.producer.end() ? " (output of " + g.nodes[static_cast<size_t>(p->second)].describe() + ")" : std::string()) +
+                              " had " + std::to_string(ts.nonfinite) + " NaN/Inf values on the calibration data; it cannot be calibrated");
+    }
+    ranges[name] = calibrate_range(ts, spec, options);
+  }
+  return quantize_with_ranges(model, plan, ranges, options);
+}
+
+Result<Quantization> quantize_with_ranges(const Model& model, const QuantPlan& plan, const std::map<std::string, Range>& activation_ranges,
+                                          const CalibOptions& options) {
+  const Graph& g = model.graph();
   Quantization q;
   q.plan = plan;
   q.calib = options;
@@ -166,18 +188,9 @@ Result<Quantization> calibrate(const Model& model, const QuantPlan& plan, const 
     QuantizedTensor qt;
     qt.spec = spec;
     if (!spec.is_cast()) {
-      auto it = stats.tensors.find(name);
-      if (it == stats.tensors.end() || it->second.count == 0) {
-        return invalid_argument("no calibration statistics for activation '" + name + "'; collect statistics with this plan first");
-      }
-      const TensorStats& ts = it->second;
-      if (ts.nonfinite > 0) {
-        auto p = g.producer.find(name);
-        return invalid_argument("activation '" + name + "'" +
-                                (p != g.producer.end() ? " (output of " + g.nodes[static_cast<size_t>(p->second)].describe() + ")" : std::string()) +
-                                " had " + std::to_string(ts.nonfinite) + " NaN/Inf values on the calibration data; it cannot be calibrated");
-      }
-      qt.range = calibrate_range(ts, spec, options);
+      auto it = activation_ranges.find(name);
+      if (it == activation_ranges.end()) return invalid_argument("no calibrated range for activation '" + name + "'");
+      qt.range = it->second;
       ScaleZp p = scale_zero_point(qt.range.lo, qt.range.hi, spec);
       qt.scale = Tensor::scalar<float>(p.scale);
       qt.zero_point = Tensor(spec.dtype, {});

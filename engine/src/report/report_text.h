@@ -1,0 +1,65 @@
+// Shared by the report renderers: number formatting and escaping, so HTML, Markdown and CSV
+// show the same values the same way.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace qwb::report {
+
+using json = nlohmann::json;
+
+inline bool has_number(const json& j) { return j.is_number() && std::isfinite(j.get<double>()); }
+inline double num(const json& j, double fallback = NAN) { return j.is_number() ? j.get<double>() : fallback; }
+inline const json& field(const json& j, const char* key) {
+  static const json null;
+  return j.is_object() && j.contains(key) ? j[key] : null;
+}
+inline std::string str(const json& j, const char* key) {
+  const json& v = field(j, key);
+  return v.is_string() ? v.get<std::string>() : v.is_null() ? std::string() : v.dump();
+}
+
+// "91.95%" from a fraction; "-" when absent.
+inline std::string pct(const json& fraction) { return has_number(fraction) ? fmt::format("{:.2f}%", 100 * fraction.get<double>()) : "-"; }
+// "-0.37" points; "-" when absent.
+inline std::string pts(const json& v) { return has_number(v) ? fmt::format("{:+.2f}", v.get<double>()) : "-"; }
+inline std::string fixed(const json& v, int digits) { return has_number(v) ? fmt::format("{:.{}f}", v.get<double>(), digits) : "-"; }
+// Stored SQNR values are numbers or "inf" (exact).
+inline std::string db(const json& v) {
+  if (v.is_string()) return v.get<std::string>() == "inf" ? "exact" : v.get<std::string>();
+  return has_number(v) ? fmt::format("{:.1f} dB", v.get<double>()) : "-";
+}
+inline std::string bytes(const json& v) {
+  if (!has_number(v)) return "-";
+  const double b = v.get<double>();
+  if (b >= 1 << 20) return fmt::format("{:.2f} MB", b / (1 << 20));
+  if (b >= 1 << 10) return fmt::format("{:.1f} KB", b / (1 << 10));
+  return fmt::format("{:.0f} B", b);
+}
+inline std::string ms(const json& v) { return has_number(v) ? fmt::format("{:.3f} ms", v.get<double>()) : "-"; }
+inline std::string times(const json& v) { return has_number(v) ? fmt::format("{:.2f}x", v.get<double>()) : "-"; }
+inline std::string file_name(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+// "run 3 (quantize, fmnist_cnn.onnx)".
+inline std::string run_title(const json& run) {
+  std::string model = field(run, "model").is_object() ? file_name(str(run["model"], "path")) : std::string();
+  return fmt::format("run {} ({}{}{})", run.value("id", int64_t{0}), str(run, "kind"), model.empty() ? "" : ", ", model);
+}
+// The format a run used, as the decision table names it ("int8", "int8-mixed", ...).
+inline std::string run_format(const json& run) {
+  const json& d = field(run, "decision");
+  return field(d, "run_format").is_string() ? d["run_format"].get<std::string>() : str(run, "kind");
+}
+
+std::string html_escape(const std::string& s);
+std::string csv_field(const std::string& s);
+std::string base64_decode(const std::string& s);
+
+}  // namespace qwb::report
