@@ -22,7 +22,7 @@ PKGS=(
   # data: Fashion-MNIST and the ONNX backend node tests
   dataset-fashion-mnist libonnx-testdata
   # sample-model training and interop model generation (Debian's /usr/bin/python3)
-  python3 python3-torch python3-torchvision python3-onnx python3-numpy
+  python3 python3-torch python3-torchvision python3-onnx python3-numpy python3-pil
   # ONNX Runtime (onnxruntime-node from npm) is the reference consumer in interop tests
   nodejs npm
 )

@@ -35,6 +35,14 @@ img.sample { image-rendering: pixelated; border: 1px solid #aaa; }
 td.sample { text-align: center; font-size: 11px; }
 )";
 
+// A number, possibly signed and with a unit ("-0.02", "92.14%", "0.309 ms", "3.87x smaller"), or
+// "-" for none: right-aligned. Sentences starting with a digit are not.
+bool numeric(const std::string& c) {
+  if (c == "-") return true;
+  const size_t digit = c.size() > 1 && (c[0] == '-' || c[0] == '+') ? 1 : 0;
+  return digit < c.size() && std::isdigit(static_cast<unsigned char>(c[digit])) && std::count(c.begin(), c.end(), ' ') <= 1;
+}
+
 class Html {
  public:
   explicit Html(HtmlImages mode) : mode_(mode) {}
@@ -80,8 +88,7 @@ class Html {
     for (const auto& r : rows) {
       out += "<tr>";
       for (const auto& c : r) {
-        const bool numeric = !c.empty() && (std::isdigit(static_cast<unsigned char>(c[0])) || ((c[0] == '-' || c[0] == '+') && c.size() > 1 && std::isdigit(static_cast<unsigned char>(c[1]))) || c == "-");
-        out += (numeric ? "<td class=\"n\">" : "<td>") + html_escape(c) + "</td>";
+        out += (numeric(c) ? "<td class=\"n\">" : "<td>") + html_escape(c) + "</td>";
       }
       out += "</tr>\n";
     }
@@ -115,17 +122,18 @@ void summary(Html& h, const json& runs) {
   };
   row("Model", [](const json& r) { return file_name(str(field(r, "model"), "path")); });
   row("Format", [](const json& r) { return run_format(r); });
+  row("Scheme", [](const json& r) { return scheme(r); });
   row("FP32 top-1", [](const json& r) { return pct(field(field(r["accuracy"], "fp32"), "top1")); });
   row("Quantized top-1", [](const json& r) { return pct(field(field(r["accuracy"], "quantized"), "top1")); });
   row("Change (points)", [](const json& r) { return pts(field(r["accuracy"], "delta_top1_pts")); });
   row("Top-1 agreement with FP32", [](const json& r) { return pct(field(r["accuracy"], "agreement")); });
   row("Size", [](const json& r) {
     const json& s = field(r, "size");
-    return bytes(field(s, "fp32_bytes")) + " \u2192 " + bytes(field(s, "quantized_bytes")) + " (" + times(field(s, "compression")) + " smaller)";
+    return bytes(field(s, "fp32_bytes")) + " \u2192 " + bytes(field(s, "quantized_bytes")) + " (" + smaller(field(s, "compression")) + ")";
   });
   row("Latency, batch 1", [](const json& r) {
     const json& l = field(r, "latency");
-    return ms(field(l, "fp32_ms")) + " \u2192 " + ms(field(l, "quantized_ms")) + " (" + times(field(l, "speedup")) + " faster)";
+    return ms(field(l, "fp32_ms")) + " \u2192 " + ms(field(l, "quantized_ms")) + " (" + faster(field(l, "speedup")) + ")";
   });
   row("Gate", [](const json& r) { return gate_text(field(r, "gate")); });
   h.table(head, rows);
@@ -232,9 +240,9 @@ void decision(Html& h, const json& run) {
                   ? " This run used the recommended format."
                   : " This run used " + str(d, "run_format") + ".";
   }
-  h.p(fmt::format("Recommendation: {} \u2014 expected loss {} points {} the budget, {} smaller, {} faster (row {}, {}).{}", str(rec, "format"),
+  h.p(fmt::format("Recommendation: {} \u2014 expected loss {} points {} the budget, {}, {} (row {}, {}).{}", str(rec, "format"),
                   fixed(field(rec, "expected_loss_pts"), 2), field(rec, "budget_met").is_boolean() && rec["budget_met"].get<bool>() ? "within" : "OVER",
-                  times(field(rec, "compression")), times(field(rec, "speedup")), str(rec, "row"), str(rec, "source"), verdict));
+                  smaller(field(rec, "compression")), faster(field(rec, "speedup")), str(rec, "row"), str(rec, "source"), verdict));
   const json& mixed = field(rec, "mixed_plan");
   if (mixed.is_object()) h.p("Mixed-precision plan from the measured sensitivity: " + str(mixed, "summary"));
   h.add("<ol>\n");
@@ -281,9 +289,8 @@ void accuracy(Html& h, const json& run) {
                   pts(json(100 * (num(field(cq, "f1")) - num(field(cf, "f1")))))});
   }
   h.h(3, "Per class");
-  h.table({"#", "Class", "Support", "FP32 precision", "FP32 recall", "FP32 F1", "Quantized precision", "Quantized recall",
-           "Quantized F1", "F1 change (points)"},
-          pc);
+  h.table({"#", "Class", "Support", "FP32 P", "FP32 R", "FP32 F1", "Quant. P", "Quant. R", "Quant. F1", "F1 change (pts)"}, pc);
+  h.p("P: precision, R: recall; quantized is the simulated model.", "meta");
   const json& conf = field(run, "confusion");
   const json &cf = field(conf, "fp32"), &cq = field(conf, "quantized");
   if (cf.is_array() && cq.is_array() && cf.size() == cq.size() && !cf.empty()) {
@@ -356,8 +363,8 @@ void size_latency(Html& h, const json& run) {
   h.h(3, "Size and latency");
   const json &s = field(run, "size"), &l = field(run, "latency");
   h.table({"", "FP32", "Quantized", "Ratio"},
-          {{"File size", bytes(field(s, "fp32_bytes")), bytes(field(s, "quantized_bytes")), times(field(s, "compression")) + " smaller"},
-           {"Latency (batch 1, median)", ms(field(l, "fp32_ms")), ms(field(l, "quantized_ms")), times(field(l, "speedup")) + " faster"}});
+          {{"File size", bytes(field(s, "fp32_bytes")), bytes(field(s, "quantized_bytes")), smaller(field(s, "compression"))},
+           {"Latency (batch 1, median)", ms(field(l, "fp32_ms")), ms(field(l, "quantized_ms")), faster(field(l, "speedup"))}});
   if (l.is_object()) h.p("Latency: " + str(l, "note") + ". Measured by the workbench's executor on the machine that ran the report.", "meta");
 }
 

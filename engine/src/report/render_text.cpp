@@ -73,11 +73,11 @@ void run_markdown(std::string& out, const json& run) {
     const json& rec = dec["recommendation"];
     const json& in = field(dec, "inputs");
     out += "### Decision tree\n\n";
-    out += fmt::format("Inputs: {} on {}, budget {} top-1 points ({}). Recommendation: **{}** (expected loss {} points, {} smaller, {} faster, "
+    out += fmt::format("Inputs: {} on {}, budget {} top-1 points ({}). Recommendation: **{}** (expected loss {} points, {}, {}, "
                        "row {}). This run used {}.\n\n",
                        str(in, "architecture"), str(in, "hardware"), fixed(field(in, "max_drop_pts"), 2), str(in, "budget_source"),
-                       str(rec, "format"), fixed(field(rec, "expected_loss_pts"), 2), times(field(rec, "compression")),
-                       times(field(rec, "speedup")), str(rec, "row"), str(dec, "run_format"));
+                       str(rec, "format"), fixed(field(rec, "expected_loss_pts"), 2), smaller(field(rec, "compression")),
+                       faster(field(rec, "speedup")), str(rec, "row"), str(dec, "run_format"));
     int i = 0;
     for (const auto& step : field(rec, "path")) out += fmt::format("{}. {}\n", ++i, step.get<std::string>());
     out += "\n";
@@ -115,8 +115,8 @@ void run_markdown(std::string& out, const json& run) {
   const json &s = field(run, "size"), &l = field(run, "latency");
   out += "### Size and latency\n\n";
   md_table(out, {"", "FP32", "Quantized", "Ratio"},
-           {{"File size", bytes(field(s, "fp32_bytes")), bytes(field(s, "quantized_bytes")), times(field(s, "compression"))},
-            {"Latency (batch 1)", ms(field(l, "fp32_ms")), ms(field(l, "quantized_ms")), times(field(l, "speedup"))}});
+           {{"File size", bytes(field(s, "fp32_bytes")), bytes(field(s, "quantized_bytes")), smaller(field(s, "compression"))},
+            {"Latency (batch 1)", ms(field(l, "fp32_ms")), ms(field(l, "quantized_ms")), faster(field(l, "speedup"))}});
   const json& g = field(run, "gate");
   out += "### Gate\n\n" + (g.is_object() ? "**" + str(g, "outcome") + "**: " + str(g, "message") : std::string("not gated")) + "\n\n";
   out += "### Configuration\n\n```json\n" + field(run, "config").dump(2) + "\n```\n\n";
@@ -150,17 +150,17 @@ std::string render_markdown(const json& report) {
                      str(tool, "version"), str(tool, "commit"), str(report["project"], "path"));
   std::vector<std::string> head = {""};
   for (const auto& r : runs) head.push_back(run_title(r));
-  std::vector<std::vector<std::string>> rows(6);
-  rows[0] = {"Format"}, rows[1] = {"FP32 top-1"}, rows[2] = {"Quantized top-1"}, rows[3] = {"Change (points)"}, rows[4] = {"Compression"},
-  rows[5] = {"Gate"};
+  std::vector<std::vector<std::string>> rows = {{"Format"}, {"FP32 top-1"}, {"Quantized top-1"}, {"Change (points)"},
+                                               {"Compression"}, {"Gate"}, {"Scheme"}};
   for (const auto& r : runs) {
     const json& a = field(r, "accuracy");
     rows[0].push_back(run_format(r));
     rows[1].push_back(pct(field(field(a, "fp32"), "top1")));
     rows[2].push_back(pct(field(field(a, "quantized"), "top1")));
     rows[3].push_back(pts(field(a, "delta_top1_pts")));
-    rows[4].push_back(times(field(field(r, "size"), "compression")));
+    rows[4].push_back(smaller(field(field(r, "size"), "compression")));
     rows[5].push_back(field(r, "gate").is_object() ? str(r["gate"], "outcome") : "not gated");
+    rows[6].push_back(scheme(r));
   }
   out += "## Summary\n\n";
   md_table(out, head, rows);

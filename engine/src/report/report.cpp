@@ -1,6 +1,7 @@
 // build_report: one JSON document with everything a reviewer needs about a run (docs/reports.md).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -259,29 +260,39 @@ void size_latency(Project& p, RunRecord& r, const json& model, const std::vector
   auto f = metric(r, "latency.fp32_ms"), q = metric(r, "latency.quantized_ms");
   std::string note = "stored with the run";
   if ((!f || !q) && exported && o.measure_latency && file_bytes(exported->path) > 0 && fp32 > 0) {
-    std::map<std::string, double> measured;
-    const std::pair<const char*, std::string> jobs[] = {{"latency.fp32_ms", model["path"].get<std::string>()},
-                                                        {"latency.quantized_ms", exported->path}};
-    for (const auto& [name, path] : jobs) {
-      if (!progress.report(name == std::string("latency.fp32_ms") ? 1 : 2, 3, std::string("measuring ") + name)) break;
-      BenchConfig c;
-      c.model = path;
-      c.batch = 1;
-      c.runs = 20;
-      NullProgress quiet;
-      auto b = run_bench(c, quiet);
-      if (!b) {
-        note = "not measured: " + b.status().message();
-        measured.clear();
-        break;
+    // Alternating rounds, so that load from other processes weighs on both models alike; the
+    // median of all timed runs of each.
+    constexpr int kRounds = 4, kRunsPerRound = 5;
+    const std::string paths[2] = {model["path"].get<std::string>(), exported->path};
+    std::vector<double> times[2];
+    for (int round = 0; round < kRounds && note.rfind("not measured", 0) != 0; ++round) {
+      for (int k = 0; k < 2; ++k) {
+        if (!progress.report(2 * round + k, 2 * kRounds, "measuring latency (batch 1)")) return;
+        BenchConfig c;
+        c.model = paths[k];
+        c.batch = 1;
+        c.runs = kRunsPerRound;
+        c.warmup = 2;
+        NullProgress quiet;
+        auto b = run_bench(c, quiet);
+        if (!b) {
+          note = "not measured: " + b.status().message();
+          break;
+        }
+        times[k].insert(times[k].end(), b->times_ms.begin(), b->times_ms.end());
       }
-      measured[name] = b->median_ms;
     }
-    if (measured.size() == 2) {
+    if (note.rfind("not measured", 0) != 0) {
+      auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+      };
+      f = median(times[0]), q = median(times[1]);
+      const std::map<std::string, double> measured = {{"latency.fp32_ms", *f}, {"latency.quantized_ms", *q}};
       (void)p.add_metrics(r.id, measured);  // kept with the run, as the GUI's measurement is
       for (const auto& [k, v] : measured) r.metrics[k] = v;
-      f = measured["latency.fp32_ms"], q = measured["latency.quantized_ms"];
-      note = "measured for this report (batch 1, median of 20 runs) and stored with the run";
+      note = fmt::format("measured for this report (batch 1, median of {} runs each in {} alternating rounds) and stored with the run",
+                         kRounds * kRunsPerRound, kRounds);
     }
   } else if (!f || !q) {
     note = exported ? "not measured" : "no exported model";

@@ -43,6 +43,14 @@ inline std::string bytes(const json& v) {
 }
 inline std::string ms(const json& v) { return has_number(v) ? fmt::format("{:.3f} ms", v.get<double>()) : "-"; }
 inline std::string times(const json& v) { return has_number(v) ? fmt::format("{:.2f}x", v.get<double>()) : "-"; }
+// "3.87x smaller" / "1.33x larger": a ratio under 1 is said the other way round.
+inline std::string ratio(const json& v, const char* more, const char* less) {
+  if (!has_number(v) || !(v.get<double>() > 0)) return "-";
+  const double r = v.get<double>();
+  return r >= 1 ? fmt::format("{:.2f}x {}", r, more) : fmt::format("{:.2f}x {}", 1 / r, less);
+}
+inline std::string smaller(const json& compression) { return ratio(compression, "smaller", "larger"); }
+inline std::string faster(const json& speedup) { return ratio(speedup, "faster", "slower"); }
 inline std::string file_name(const std::string& path) {
   const auto slash = path.find_last_of('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
@@ -56,6 +64,18 @@ inline std::string run_title(const json& run) {
 inline std::string run_format(const json& run) {
   const json& d = field(run, "decision");
   return field(d, "run_format").is_string() ? d["run_format"].get<std::string>() : str(run, "kind");
+}
+
+// "weights int8 per-channel, activations uint8, entropy calibration" from a quantize config.
+inline std::string scheme(const json& run) {
+  const json& c = field(run, "config");
+  const json &w = field(c, "weights"), &a = field(c, "activations");
+  if (!w.is_object()) return "-";
+  std::string s = "weights " + str(w, "dtype") + " per-" + str(w, "granularity");
+  const std::string act = str(a, "dtype");
+  s += act.empty() || act == "none" || act == "undefined" ? ", weight-only" : ", activations " + act;
+  if (!str(c, "method").empty()) s += ", " + str(c, "method") + " calibration";
+  return s;
 }
 
 std::string html_escape(const std::string& s);
