@@ -19,6 +19,8 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev xvfb xauth
   # reports: the HTML report is screenshotted in headless Chromium, PDF pages rasterised by pdftoppm
   chromium poppler-utils
+  # installer: a clean Debian 12 root to install the .deb into
+  debootstrap
   # data: Fashion-MNIST and the ONNX backend node tests
   dataset-fashion-mnist libonnx-testdata
   # sample-model training and interop model generation (Debian's /usr/bin/python3)

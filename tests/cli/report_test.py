@@ -127,7 +127,18 @@ with tempfile.TemporaryDirectory() as tmp:
               str([round(s[0], 3) for s in stats]))
         check(f"{key}: charts rendered", sum(s[1] for s in stats) > 200 and sum(s[2] for s in stats) > 50, str(stats))
 
+    # A sensitivity run has no comparison document: its report takes FP32 and all-quantized top-1
+    # from the run's metrics.
+    sens = json.loads(run("project", "show", project, "2", "--json").stdout)["metrics"]
+    r = run("report", project, "2", "--out", os.path.join(tmp, "sens.md"))
+    md = open(os.path.join(tmp, "sens.md")).read() if r.returncode == 0 else ""
+    want = "%+.2f" % (100 * (sens["all.top1"] - sens["fp32.top1"]))
+    check(f"sensitivity run report: change {want} from its metrics", r.returncode == 0 and f"| Change (points) | {want} |" in md, md[:600])
+
     # Bad input: clear errors naming what is wrong, exit 2, nothing written.
+    run("evaluate", model, "-d", "fashion-mnist:test", "--limit", "100", "--project", project)
+    r = run("report", project, "4", "--out", os.path.join(tmp, "e.html"), ok=False)
+    check("evaluate run: exit 2 saying which runs have reports", r.returncode == 2 and "'evaluate' run" in r.stderr, r.stderr)
     r = run("report", project, "99", "--out", os.path.join(tmp, "x.html"), ok=False)
     check("unknown run: exit 2 naming it", r.returncode == 2 and "99" in r.stderr, r.stderr)
     r = run("report", project, "1", "--out", os.path.join(tmp, "x.txt"), ok=False)

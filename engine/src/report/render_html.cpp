@@ -123,10 +123,10 @@ void summary(Html& h, const json& runs) {
   row("Model", [](const json& r) { return file_name(str(field(r, "model"), "path")); });
   row("Format", [](const json& r) { return run_format(r); });
   row("Scheme", [](const json& r) { return scheme(r); });
-  row("FP32 top-1", [](const json& r) { return pct(field(field(r["accuracy"], "fp32"), "top1")); });
-  row("Quantized top-1", [](const json& r) { return pct(field(field(r["accuracy"], "quantized"), "top1")); });
-  row("Change (points)", [](const json& r) { return pts(field(r["accuracy"], "delta_top1_pts")); });
-  row("Top-1 agreement with FP32", [](const json& r) { return pct(field(r["accuracy"], "agreement")); });
+  row("FP32 top-1", [](const json& r) { return pct(field(field(field(r, "accuracy"), "fp32"), "top1")); });
+  row("Quantized top-1", [](const json& r) { return pct(field(field(field(r, "accuracy"), "quantized"), "top1")); });
+  row("Change (points)", [](const json& r) { return pts(field(field(r, "accuracy"), "delta_top1_pts")); });
+  row("Top-1 agreement with FP32", [](const json& r) { return pct(field(field(r, "accuracy"), "agreement")); });
   row("Size", [](const json& r) {
     const json& s = field(r, "size");
     return bytes(field(s, "fp32_bytes")) + " \u2192 " + bytes(field(s, "quantized_bytes")) + " (" + smaller(field(s, "compression")) + ")";
@@ -154,7 +154,7 @@ void comparison_charts(Html& h, const json& runs) {
   for (size_t i = 0; i < runs.size(); ++i) {
     Series s{fmt::format("run {}", runs[i].value("id", int64_t{0})), colors[i % colors.size()], {}};
     for (const auto& c : field(runs[i], "classes"))
-      s.values.push_back(100 * (num(field(c["quantized"], "f1")) - num(field(c["fp32"], "f1"))));
+      s.values.push_back(100 * (num(field(field(c, "quantized"), "f1")) - num(field(field(c, "fp32"), "f1"))));
     if (!s.values.empty()) f1.series.push_back(std::move(s));
   }
   if (!f1.series.empty() && !f1.labels.empty()) h.chart(bar_chart(f1));
@@ -185,7 +185,7 @@ void model_and_data(Html& h, const json& run) {
   h.h(3, "Model");
   if (m.is_object()) {
     h.kv({{"File", str(m, "path")},
-          {"SHA-256", str(m, "sha256") + (field(m, "file_matches").is_boolean() && !m["file_matches"].get<bool>()
+          {"SHA-256", str(m, "sha256") + (field(m, "file_matches").is_boolean() && !field(m, "file_matches").get<bool>()
                                                ? "  (the file on disk has changed or is missing since the run)"
                                                : "  (the file on disk matches)")},
           {"Opset", str(m, "opset")},
@@ -236,12 +236,12 @@ void decision(Html& h, const json& run) {
   const json& rec = field(d, "recommendation");
   std::string verdict;
   if (d.contains("run_format")) {
-    verdict = field(d, "run_matches").is_boolean() && d["run_matches"].get<bool>()
+    verdict = field(d, "run_matches").is_boolean() && field(d, "run_matches").get<bool>()
                   ? " This run used the recommended format."
                   : " This run used " + str(d, "run_format") + ".";
   }
   h.p(fmt::format("Recommendation: {} \u2014 expected loss {} points {} the budget, {}, {} (row {}, {}).{}", str(rec, "format"),
-                  fixed(field(rec, "expected_loss_pts"), 2), field(rec, "budget_met").is_boolean() && rec["budget_met"].get<bool>() ? "within" : "OVER",
+                  fixed(field(rec, "expected_loss_pts"), 2), field(rec, "budget_met").is_boolean() && field(rec, "budget_met").get<bool>() ? "within" : "OVER",
                   smaller(field(rec, "compression")), faster(field(rec, "speedup")), str(rec, "row"), str(rec, "source"), verdict));
   const json& mixed = field(rec, "mixed_plan");
   if (mixed.is_object()) h.p("Mixed-precision plan from the measured sensitivity: " + str(mixed, "summary"));
@@ -251,7 +251,7 @@ void decision(Html& h, const json& run) {
   std::vector<std::vector<std::string>> alts;
   for (const auto& a : field(rec, "alternatives"))
     alts.push_back({str(a, "format"), fixed(field(a, "expected_loss_pts"), 2), times(field(a, "compression")), times(field(a, "speedup")),
-                    field(a, "fits").is_boolean() && a["fits"].get<bool>() ? "yes" : "no", str(a, "row"), str(a, "why")});
+                    field(a, "fits").is_boolean() && field(a, "fits").get<bool>() ? "yes" : "no", str(a, "row"), str(a, "why")});
   if (!alts.empty()) h.table({"Alternative", "Loss (points)", "Smaller", "Faster", "Fits", "Row", "Why"}, alts);
 }
 
@@ -283,7 +283,7 @@ void accuracy(Html& h, const json& run) {
   if (classes.empty()) return;
   std::vector<std::vector<std::string>> pc;
   for (const auto& c : classes) {
-    const json &cf = c["fp32"], &cq = c["quantized"];
+    const json &cf = field(c, "fp32"), &cq = field(c, "quantized");
     pc.push_back({str(c, "class"), str(c, "name"), str(c, "support"), fixed(field(cf, "precision"), 4), fixed(field(cf, "recall"), 4),
                   fixed(field(cf, "f1"), 4), fixed(field(cq, "precision"), 4), fixed(field(cq, "recall"), 4), fixed(field(cq, "f1"), 4),
                   pts(json(100 * (num(field(cq, "f1")) - num(field(cf, "f1")))))});
@@ -316,12 +316,12 @@ void flipped(Html& h, const json& run) {
     if (i % kPerRow == 0) h.add("<tr>");
     h.add("<td class=\"sample\">");
     if (s.contains("image_png_base64"))
-      h.png(fmt::format("sample-{}-{}", run.value("id", int64_t{0}), str(s, "index")), s["image_png_base64"].get<std::string>(), 56,
+      h.png(fmt::format("sample-{}-{}", run.value("id", int64_t{0}), str(s, "index")), field(s, "image_png_base64").get<std::string>(), 56,
             "sample " + str(s, "index"));
     const bool fixed_it = s.value("label", -1) == s.value("quantized", -2), broke = s.value("label", -1) == s.value("fp32", -2);
     h.add(fmt::format("<br>#{}<br>true: {}<br>FP32: {} ({:.0f}%)<br>quantized: {} ({:.0f}%){}", str(s, "index"),
-                      html_escape(str(s, "label_name")), html_escape(str(s, "fp32_name")), 100 * num(s["fp32_confidence"], 0),
-                      html_escape(str(s, "quantized_name")), 100 * num(s["quantized_confidence"], 0),
+                      html_escape(str(s, "label_name")), html_escape(str(s, "fp32_name")), 100 * num(field(s, "fp32_confidence"), 0),
+                      html_escape(str(s, "quantized_name")), 100 * num(field(s, "quantized_confidence"), 0),
                       broke ? "<br><span class=\"fail\">now wrong</span>" : fixed_it ? "<br><span class=\"pass\">now right</span>" : ""));
     h.add("</td>");
     if (i % kPerRow == kPerRow - 1 || i + 1 == shown.size()) h.add("</tr>\n");
@@ -388,15 +388,15 @@ void provenance(Html& h, const json& run) {
 
 HtmlReport render_html(const json& report, HtmlImages mode) {
   Html h(mode);
-  const json& runs = report["runs"];
+  const json& runs = field(report, "runs");
   std::string title = "Quantization review: ";
   for (size_t i = 0; i < runs.size(); ++i) title += (i ? " vs " : "") + run_title(runs[i]);
   h.add("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + html_escape(title) + "</title>\n<style>" +
         kCss + "</style>\n</head>\n<body>\n");
   h.h(1, title);
-  const json& tool = report["tool"];
+  const json& tool = field(report, "tool");
   h.p(fmt::format("Generated {} by {} {} (commit {}) from project {}.", str(report, "generated"), str(tool, "name"), str(tool, "version"),
-                  str(tool, "commit"), str(report["project"], "path")),
+                  str(tool, "commit"), str(field(report, "project"), "path")),
       "meta");
   summary(h, runs);
   if (runs.size() > 1) {

@@ -42,7 +42,7 @@ void run_markdown(std::string& out, const json& run) {
     out += "### Model\n\n";
     md_table(out, {"Field", "Value"},
              {{"File", str(m, "path")},
-              {"SHA-256", str(m, "sha256") + (field(m, "file_matches").is_boolean() && !m["file_matches"].get<bool>() ? " (file changed or missing since the run)" : "")},
+              {"SHA-256", str(m, "sha256") + (field(m, "file_matches").is_boolean() && !field(m, "file_matches").get<bool>() ? " (file changed or missing since the run)" : "")},
               {"Opset", str(m, "opset")},
               {"Architecture", str(m, "architecture") + " (" + str(m, "architecture_reason") + ")"},
               {"Parameters", str(m, "parameters")},
@@ -70,7 +70,7 @@ void run_markdown(std::string& out, const json& run) {
   }
   const json& dec = field(run, "decision");
   if (dec.is_object() && dec.contains("recommendation")) {
-    const json& rec = dec["recommendation"];
+    const json& rec = field(dec, "recommendation");
     const json& in = field(dec, "inputs");
     out += "### Decision tree\n\n";
     out += fmt::format("Inputs: {} on {}, budget {} top-1 points ({}). Recommendation: **{}** (expected loss {} points, {}, {}, "
@@ -93,8 +93,8 @@ void run_markdown(std::string& out, const json& run) {
             {"Top-1 agreement", "", pct(field(a, "agreement"))}});
   std::vector<std::vector<std::string>> pc;
   for (const auto& c : field(run, "classes"))
-    pc.push_back({str(c, "class"), str(c, "name"), str(c, "support"), fixed(field(c["fp32"], "f1"), 4), fixed(field(c["quantized"], "f1"), 4),
-                  pts(json(100 * (num(field(c["quantized"], "f1")) - num(field(c["fp32"], "f1")))))});
+    pc.push_back({str(c, "class"), str(c, "name"), str(c, "support"), fixed(field(field(c, "fp32"), "f1"), 4), fixed(field(field(c, "quantized"), "f1"), 4),
+                  pts(json(100 * (num(field(field(c, "quantized"), "f1")) - num(field(field(c, "fp32"), "f1")))))});
   if (!pc.empty()) md_table(out, {"#", "Class", "Support", "FP32 F1", "Quantized F1", "F1 change (points)"}, pc);
   const json& fl = field(run, "flipped");
   if (fl.is_object()) {
@@ -142,12 +142,12 @@ std::string csv_num(const json& v) {
 }  // namespace
 
 std::string render_markdown(const json& report) {
-  const json& runs = report["runs"];
+  const json& runs = field(report, "runs");
   std::string out = "# Quantization review: ";
   for (size_t i = 0; i < runs.size(); ++i) out += (i ? " vs " : "") + run_title(runs[i]);
-  const json& tool = report["tool"];
+  const json& tool = field(report, "tool");
   out += fmt::format("\n\nGenerated {} by {} {} (commit {}) from project `{}`.\n\n", str(report, "generated"), str(tool, "name"),
-                     str(tool, "version"), str(tool, "commit"), str(report["project"], "path"));
+                     str(tool, "version"), str(tool, "commit"), str(field(report, "project"), "path"));
   std::vector<std::string> head = {""};
   for (const auto& r : runs) head.push_back(run_title(r));
   std::vector<std::vector<std::string>> rows = {{"Format"}, {"FP32 top-1"}, {"Quantized top-1"}, {"Change (points)"},
@@ -159,7 +159,7 @@ std::string render_markdown(const json& report) {
     rows[2].push_back(pct(field(field(a, "quantized"), "top1")));
     rows[3].push_back(pts(field(a, "delta_top1_pts")));
     rows[4].push_back(smaller(field(field(r, "size"), "compression")));
-    rows[5].push_back(field(r, "gate").is_object() ? str(r["gate"], "outcome") : "not gated");
+    rows[5].push_back(field(r, "gate").is_object() ? str(field(r, "gate"), "outcome") : "not gated");
     rows[6].push_back(scheme(r));
   }
   out += "## Summary\n\n";
@@ -173,7 +173,7 @@ std::string render_markdown(const json& report) {
 std::string render_csv_layers(const json& report) {
   std::string out = csv_line({"run", "layer", "op", "weight", "format", "output_sqnr_db", "output_cosine", "output_nmse",
                               "sensitivity_delta_top1_pts", "sensitivity_harm"});
-  for (const auto& run : report["runs"])
+  for (const auto& run : field(report, "runs"))
     for (const auto& l : field(run, "layers"))
       out += csv_line({str(run, "id"), str(l, "layer"), str(l, "op"), str(l, "weight"),
                        str(l, "weight_format").empty() ? str(l, "format") : str(l, "weight_format"), csv_num(field(l, "output_sqnr_db")),
@@ -185,9 +185,9 @@ std::string render_csv_layers(const json& report) {
 std::string render_csv_classes(const json& report) {
   std::string out = csv_line({"run", "class", "name", "support", "fp32_precision", "fp32_recall", "fp32_f1", "quantized_precision",
                               "quantized_recall", "quantized_f1", "f1_change_pts"});
-  for (const auto& run : report["runs"])
+  for (const auto& run : field(report, "runs"))
     for (const auto& c : field(run, "classes")) {
-      const json &f = c["fp32"], &q = c["quantized"];
+      const json &f = field(c, "fp32"), &q = field(c, "quantized");
       out += csv_line({str(run, "id"), str(c, "class"), str(c, "name"), str(c, "support"), csv_num(field(f, "precision")),
                        csv_num(field(f, "recall")), csv_num(field(f, "f1")), csv_num(field(q, "precision")), csv_num(field(q, "recall")),
                        csv_num(field(q, "f1")), csv_num(json(100 * (num(field(q, "f1")) - num(field(f, "f1")))))});

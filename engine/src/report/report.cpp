@@ -340,10 +340,12 @@ Result<json> run_section(Project& p, int64_t id, const ReportOptions& o, Progres
   }
   if (doc.is_object()) accuracy_sections(doc, r, eval ? &*eval : nullptr, o, j);
   if (!j.contains("accuracy")) {
-    // Runs without a comparison document (sensitivity, autoquant, evaluate) still have metrics.
-    j["accuracy"] = {{"fp32", {{"top1", opt(metric(r, r.kind == "evaluate" ? "top1" : "fp32.top1"))}}},
-                     {"quantized", {{"top1", opt(metric(r, r.kind == "sensitivity" ? "all.top1" : "quantized.top1"))}}},
-                     {"delta_top1_pts", opt(metric(r, "delta_top1_pts"))}};
+    // Runs without a comparison document (sensitivity, autoquant) still have metrics; a sweep's
+    // quantized top-1 is the one with every layer quantized.
+    auto f = metric(r, "fp32.top1"), q = metric(r, r.kind == "sensitivity" ? "all.top1" : "quantized.top1");
+    auto delta = metric(r, "delta_top1_pts");
+    if (!delta && f && q) delta = 100 * (*q - *f);
+    j["accuracy"] = {{"fp32", {{"top1", opt(f)}}}, {"quantized", {{"top1", opt(q)}}}, {"delta_top1_pts", opt(delta)}};
   }
 
   std::optional<SensitivitySummary> sens;
@@ -394,6 +396,11 @@ Result<json> build_report(Project& p, int64_t run, const ReportOptions& o, Progr
   json runs = json::array();
   for (int64_t id : ids) {
     QWB_ASSIGN_OR_RETURN(RunRecord r, p.get_run(id));
+    static const std::set<std::string> kinds = {"quantize", "autoquant", "sensitivity", "calibrate", "export"};
+    if (!kinds.count(r.kind)) {
+      return invalid_argument("run " + std::to_string(id) + " is a '" + r.kind +
+                              "' run; reports describe a quantization: quantize, autoquant, sensitivity, calibrate or export runs");
+    }
     if (r.status != RunStatus::kSucceeded && r.status != RunStatus::kCancelled) {
       return invalid_argument("run " + std::to_string(id) + " is " + run_status_name(r.status) +
                               "; reports are made of succeeded (or cancelled, partial) runs");
