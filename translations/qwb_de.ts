@@ -1500,6 +1500,14 @@ Kalibrierung: %3
         <source>output SQNR (dB)</source>
         <translation>Ausgangs-SQNR (dB)</translation>
     </message>
+    <message>
+        <source>Write a review report of a run: HTML, PDF, Markdown, CSV or JSON</source>
+        <translation>Einen Prüfbericht eines Laufs schreiben: HTML, PDF, Markdown, CSV oder JSON</translation>
+    </message>
+    <message>
+        <source>E&amp;xport Report...</source>
+        <translation>Bericht e&amp;xportieren...</translation>
+    </message>
 </context>
 <context>
     <name>qwb::ui::ModelSummaryPanel</name>
@@ -2017,6 +2025,145 @@ Datei &gt; Modell öffnen verwenden oder eine .onnx-Datei auf das Fenster ziehen
             <numerusform>%1: %n Stichproben, %2 Klassen
 %3</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Export Report...</source>
+        <translation>Bericht exportieren...</translation>
+    </message>
+</context>
+<context>
+    <name>qwb::ui::ReportDialog</name>
+    <message>
+        <source>CSV (per-layer and per-class tables)</source>
+        <translation>CSV (Tabellen pro Schicht und pro Klasse)</translation>
+    </message>
+    <message>
+        <source>HTML files (*.html *.htm)</source>
+        <translation>HTML-Dateien (*.html *.htm)</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF-Dateien (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Markdown files (*.md)</source>
+        <translation>Markdown-Dateien (*.md)</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON-Dateien (*.json)</translation>
+    </message>
+    <message>
+        <source>Accuracy budget:</source>
+        <translation>Genauigkeitsbudget:</translation>
+    </message>
+    <message>
+        <source>Measure latency if not stored</source>
+        <translation>Latenz messen, falls nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <source>Export Report</source>
+        <translation>Bericht exportieren</translation>
+    </message>
+    <message>
+        <source>A second run shown beside the first in every section</source>
+        <translation>Ein zweiter Lauf, in jedem Abschnitt neben dem ersten gezeigt</translation>
+    </message>
+    <message>
+        <source>The hardware the decision section recommends formats for</source>
+        <translation>Die Hardware, für die der Entscheidungsabschnitt Formate empfiehlt</translation>
+    </message>
+    <message>
+        <source> points</source>
+        <translation> Punkte</translation>
+    </message>
+    <message>
+        <source>Largest acceptable top-1 drop for the decision section</source>
+        <translation>Größter akzeptabler Top-1-Verlust für den Entscheidungsabschnitt</translation>
+    </message>
+    <message>
+        <source>off: the run&apos;s gate threshold, else 1.0 points</source>
+        <translation>aus: die Gate-Schwelle des Laufs, sonst 1,0 Punkte</translation>
+    </message>
+    <message>
+        <source>Benchmarks FP32 and the exported model (batch 1, median of 20) and stores the result with the run</source>
+        <translation>Misst FP32 und das exportierte Modell (Batch 1, Median aus 20) und speichert das Ergebnis mit dem Lauf</translation>
+    </message>
+    <message>
+        <source>Browse...</source>
+        <translation>Durchsuchen...</translation>
+    </message>
+    <message>
+        <source>Run:</source>
+        <translation>Lauf:</translation>
+    </message>
+    <message>
+        <source>Compare with:</source>
+        <translation>Vergleichen mit:</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>Format:</translation>
+    </message>
+    <message>
+        <source>Output file:</source>
+        <translation>Ausgabedatei:</translation>
+    </message>
+    <message>
+        <source>Target hardware:</source>
+        <translation>Zielhardware:</translation>
+    </message>
+    <message>
+        <source>No project is open.</source>
+        <translation>Kein Projekt geöffnet.</translation>
+    </message>
+    <message>
+        <source>#%1 %2</source>
+        <translation>#%1 %2</translation>
+    </message>
+    <message>
+        <source>Could not read the runs of %1: %2</source>
+        <translation>Die Läufe von %1 konnten nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>The project has no succeeded run to report on.</source>
+        <translation>Das Projekt hat keinen erfolgreichen Lauf für einen Bericht.</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <source>Choose an output file.</source>
+        <translation>Bitte eine Ausgabedatei wählen.</translation>
+    </message>
+    <message>
+        <source>Building the report...</source>
+        <translation>Bericht wird erstellt...</translation>
+    </message>
+    <message>
+        <source>Writing %1...</source>
+        <translation>%1 wird geschrieben...</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>%1 geschrieben</translation>
     </message>
 </context>
 <context>

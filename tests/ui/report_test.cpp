@@ -4,13 +4,15 @@
 //   counted in the file), and an error naming the file when its folder does not exist;
 // - ReportDialog: exports in the background (the event loop keeps running, a timer keeps ticking,
 //   Export is disabled meanwhile), writes the chosen format to the chosen file, and keeps an error
-//   in the dialog, which stays open.
+//   in the dialog, which stays open;
+// - MainWindow: File > Export Report is enabled once a project with a succeeded run is open.
 // Expected values: the run id and file names come from the test's own project; page counts from
 // the PDF's page objects ("/Type /Page", not "/Type /Pages").
 //
-// With QWB_UI_SNAPSHOT_DIR set, the dialog is rendered to report_dialog.png and the PDF kept as
-// report.pdf there.
+// With QWB_UI_SNAPSHOT_DIR set, the dialog is rendered to report_dialog.png (after an export) and
+// report_dialog_error.png, and the PDFs kept as report.pdf and report_dialog.pdf there.
 #include <QCheckBox>
+#include <QDoubleSpinBox>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -20,6 +22,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QAction>
 
 #include <gtest/gtest.h>
 
@@ -28,6 +31,7 @@
 #include "qwb/jobs.h"
 #include "qwb/report.h"
 #include "qwb/store.h"
+#include "qwb/ui/main_window.h"
 #include "qwb/ui/report_dialog.h"
 #include "qwb/ui/report_pdf.h"
 
@@ -98,7 +102,7 @@ TEST_F(ReportTest, PdfOfAQuantizeRunHasSeveralA4Pages) {
   EXPECT_TRUE(pdf.startsWith("%PDF-")) << pdf.left(16).toStdString();
   EXPECT_GT(pageObjects(pdf), 1);
   // A4 in points (595 x 842), as the media box of the pages says.
-  EXPECT_TRUE(pdf.contains("/MediaBox [0 0 595 842]")) << "no A4 media box";
+  EXPECT_TRUE(pdf.contains("/MediaBox [0 0 595.000000 842.000000]")) << "no A4 media box";
   if (const QByteArray snap = qgetenv("QWB_UI_SNAPSHOT_DIR"); !snap.isEmpty()) {
     QFile::remove(QDir(QString::fromLocal8Bit(snap)).filePath(QStringLiteral("report.pdf")));
     QFile::copy(path, QDir(QString::fromLocal8Bit(snap)).filePath(QStringLiteral("report.pdf")));
@@ -178,6 +182,28 @@ TEST_F(ReportTest, DialogExportsInTheBackground) {
   }
 }
 
+// PDF from the dialog: QTextDocument and QPdfWriter on a worker thread of the GUI application.
+TEST_F(ReportTest, DialogWritesAPdfOffTheUiThread) {
+  auto d = loadedDialog();
+  ASSERT_FALSE(d->isLoading());
+  d->setFormat(ReportFormat::kPdf);
+  const QString out = dir_->filePath(QStringLiteral("dialog-report.pdf"));
+  d->setOutputPath(out);
+  QSignalSpy done(d.get(), &ReportDialog::exported);
+  QSignalSpy failed(d.get(), &ReportDialog::exportFailed);
+  d->exportReport();
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !done.isEmpty() || !failed.isEmpty(); }, kTimeoutMs));
+  ASSERT_TRUE(failed.isEmpty()) << d->errorText();
+  const QByteArray pdf = readAll(out);
+  EXPECT_TRUE(pdf.startsWith("%PDF-"));
+  EXPECT_GT(pageObjects(pdf), 1);
+  if (const QByteArray snap = qgetenv("QWB_UI_SNAPSHOT_DIR"); !snap.isEmpty()) {
+    const QString kept = QDir(QString::fromLocal8Bit(snap)).filePath(QStringLiteral("report_dialog.pdf"));
+    QFile::remove(kept);
+    QFile::copy(out, kept);
+  }
+}
+
 TEST_F(ReportTest, DialogKeepsAnErrorNamingTheFileAndStaysOpen) {
   auto d = loadedDialog();
   ASSERT_FALSE(d->isLoading());
@@ -194,6 +220,25 @@ TEST_F(ReportTest, DialogKeepsAnErrorNamingTheFileAndStaysOpen) {
   EXPECT_TRUE(d->exportButton()->isEnabled());
   EXPECT_FALSE(d->openButton()->isVisible());
   EXPECT_FALSE(QFileInfo::exists(out));
+  if (const QByteArray snap = qgetenv("QWB_UI_SNAPSHOT_DIR"); !snap.isEmpty()) {
+    d->grab().save(QDir(QString::fromLocal8Bit(snap)).filePath(QStringLiteral("report_dialog_error.png")));
+  }
+}
+
+TEST_F(ReportTest, MainWindowOffersTheDialogForAProjectWithARun) {
+  MainWindow w;
+  EXPECT_FALSE(w.exportReportAction()->isEnabled());  // no project yet
+  QSignalSpy opened(&w, &MainWindow::projectOpened);
+  w.openProject(dir_->filePath(QStringLiteral("report.qwb")));
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !opened.isEmpty(); }, kTimeoutMs));
+  EXPECT_TRUE(w.exportReportAction()->isEnabled());
+  ReportDialog* d = w.createReportDialog();
+  ASSERT_TRUE(d);
+  QSignalSpy loaded(d, &ReportDialog::runsLoaded);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return !loaded.isEmpty(); }, kTimeoutMs));
+  EXPECT_EQ(d->run(), run_);
+  d->close();
+  EXPECT_TRUE(QTest::qWaitFor([&] { return !w.isLoading(); }, kTimeoutMs));  // the project's model loads too
 }
 
 }  // namespace

@@ -33,6 +33,7 @@
 #include "qwb/ui/model_view.h"
 #include "qwb/ui/new_run_dialog.h"
 #include "qwb/ui/project_explorer.h"
+#include "qwb/ui/report_dialog.h"
 #include "qwb/ui/run_manager.h"
 #include "qwb/ui/runs_panel.h"
 #include "qwb/ui/compare_view.h"
@@ -182,6 +183,8 @@ MainWindow::MainWindow(QWidget* parent)
   });
 
   connect(explorer_, &ProjectExplorer::runActivated, this, &MainWindow::showRun);
+  connect(explorer_, &ProjectExplorer::reportRequested, this, [this](qint64 run) { showReportDialog(run); });
+  connect(this, &MainWindow::runShown, this, [this](qint64 run) { shownRun_ = run; });
 
   runsPanel_ = new RunsPanel(runs_);
   auto* runsDock = new QDockWidget(tr("Runs"), this);
@@ -237,6 +240,10 @@ void MainWindow::createMenus() {
   connect(recentMenu_, &QMenu::aboutToShow, this, [this] { rebuildRecentMenu(recentMenu_, kRecentKey, &MainWindow::openModel); });
   rebuildRecentMenu(recentMenu_, kRecentKey, &MainWindow::openModel);
   rebuildRecentMenu(recentProjectsMenu_, kRecentProjectsKey, &MainWindow::openProject);
+  file->addSeparator();
+  exportReport_ = file->addAction(tr("E&xport Report..."), this, [this] { showReportDialog(); });
+  exportReport_->setStatusTip(tr("Write a review report of a run: HTML, PDF, Markdown, CSV or JSON"));
+  exportReport_->setEnabled(false);  // until a project with a finished run is open
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
@@ -352,6 +359,7 @@ void MainWindow::loadProject(const QString& path, std::function<Result<Project>(
         }
         projectPath_ = QFileInfo(path).absoluteFilePath();
         project_ = r.project;
+        shownRun_ = 0;
         runs_->setProjectPath(projectPath_);
         decision_->setProject(project_);
         addRecent(kRecentProjectsKey, projectPath_);
@@ -371,6 +379,7 @@ void MainWindow::showContents(const ProjectContents& c) {
   explorer_->setDatasets(c.datasets);
   for (const ModelRecord& m : c.models) explorer_->addModel(qstr(m.path), false);
   data_->setProject(c.project);
+  exportReport_->setEnabled(project_ && explorer_->hasSucceededRun());
 }
 
 void MainWindow::refreshProject() {
@@ -407,6 +416,19 @@ void MainWindow::showNewRunDialog(const nlohmann::json* prefill, const QStringLi
     return;
   }
   createNewRunDialog(prefill, keepInFloat)->open();
+}
+
+ReportDialog* MainWindow::createReportDialog(qint64 run) {
+  if (!project_) return nullptr;
+  if (!run) run = explorer_->currentRun();
+  if (!run) run = shownRun_;
+  auto* dialog = new ReportDialog(project_, run, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  return dialog;
+}
+
+void MainWindow::showReportDialog(qint64 run) {
+  if (ReportDialog* dialog = createReportDialog(run)) dialog->open();
 }
 
 int MainWindow::startRun(const JobConfig& config) {

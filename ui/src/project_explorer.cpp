@@ -1,7 +1,9 @@
 #include "qwb/ui/project_explorer.h"
 
 #include <QApplication>
+#include <QContextMenuEvent>
 #include <QFileInfo>
+#include <QMenu>
 #include <QStyle>
 
 #include "qwb/ui/format.h"
@@ -13,6 +15,7 @@ namespace {
 constexpr int kPathRole = Qt::UserRole + 1;
 constexpr int kRunRole = Qt::UserRole + 2;
 constexpr int kKindRole = Qt::UserRole + 3;
+constexpr int kSucceededRole = Qt::UserRole + 4;
 
 QTreeWidgetItem* addGroup(QTreeWidget* tree, const QString& title) {
   auto* group = new QTreeWidgetItem(tree, {title});
@@ -77,6 +80,7 @@ void ProjectExplorer::setRuns(const std::vector<RunRecord>& runs) {
     item->setIcon(0, runStatusIcon(r.status));
     item->setData(0, kRunRole, QVariant::fromValue<qint64>(r.id));
     item->setData(0, kKindRole, kind);
+    item->setData(0, kSucceededRole, r.status == RunStatus::kSucceeded);
     item->setToolTip(0, tr("Run %1: %2, %3, created %4%5")
                             .arg(r.id)
                             .arg(runKindName(r.kind), status, QString::fromStdString(r.created),
@@ -98,6 +102,29 @@ void ProjectExplorer::setDatasets(const std::vector<DatasetRecord>& datasets) {
                             .arg(QString::fromStdString(d.preprocess.value("describe", ""))));
   }
   datasets_->setExpanded(true);
+}
+
+qint64 ProjectExplorer::currentRun() const {
+  const QTreeWidgetItem* item = currentItem();
+  return item && item->data(0, kRunRole).isValid() ? item->data(0, kRunRole).toLongLong() : 0;
+}
+
+bool ProjectExplorer::hasSucceededRun() const {
+  for (int i = 0; i < runs_->childCount(); ++i) {
+    if (runs_->child(i)->data(0, kSucceededRole).toBool()) return true;
+  }
+  return false;
+}
+
+void ProjectExplorer::contextMenuEvent(QContextMenuEvent* event) {
+  QTreeWidgetItem* item = itemAt(viewport()->mapFromGlobal(event->globalPos()));
+  if (!item || !item->data(0, kRunRole).isValid()) return;
+  const qint64 run = item->data(0, kRunRole).toLongLong();
+  QMenu menu(this);
+  QAction* report = menu.addAction(tr("Export Report..."), this, [this, run] { emit reportRequested(run); });
+  // Failed or cancelled runs have nothing complete to report.
+  report->setEnabled(item->data(0, kSucceededRole).toBool());
+  menu.exec(event->globalPos());
 }
 
 QStringList ProjectExplorer::models() const {

@@ -18,6 +18,7 @@
 #include "qwb/ui/main_window.h"
 #include "qwb/ui/model_view.h"
 #include "qwb/ui/new_run_dialog.h"
+#include "qwb/ui/report_dialog.h"
 #include "qwb/ui/run_manager.h"
 #include "qwb/ui/sensitivity_view.h"
 #include "qwb/ui/tensors_view.h"
@@ -148,6 +149,14 @@ int runScreenshotTour(MainWindow& w, const QString& dirPath, QStringList* writte
 
   w.tabs()->setCurrentWidget(w.compareView());
   shoot(&w, QStringLiteral("09-window"));
+
+  // The Export Report dialog for the quantize run, once it has listed the project's runs.
+  if (ReportDialog* report = w.createReportDialog(quantizeRun)) {
+    report->show();
+    if (!waitUntil([&] { return !report->isLoading(); })) return fail(QStringLiteral("the report dialog did not list the runs"));
+    shoot(report, QStringLiteral("10-export-report"));
+    report->close();
+  }
   return status;
 }
 

@@ -59,7 +59,9 @@ Svg bar_chart(const BarChart& c) {
   for (const auto& l : c.labels) longest = std::max(longest, l.size());
   const double label_w = std::min(260.0, 6.4 * static_cast<double>(std::min<size_t>(longest, 40)) + 10);
   const double value_w = 78, bar_h = 11, row_gap = 7;
-  const double top = c.series.size() > 1 ? 46 : 30, plot_x = label_w, plot_w = c.width - label_w - value_w;
+  // Value labels sit at the bar ends; a diverging chart keeps room for them left of its plot too.
+  const double pad = c.diverging ? 44 : 0;
+  const double top = c.series.size() > 1 ? 46 : 30, plot_x = label_w + pad, plot_w = c.width - label_w - value_w - pad;
   const double row_h = bar_h * static_cast<double>(ns) + row_gap;
   const int height = static_cast<int>(top + row_h * static_cast<double>(c.labels.size()) + 30);
 
@@ -108,7 +110,7 @@ Svg bar_chart(const BarChart& c) {
       const double x0 = xof(0), x1 = exact ? plot_x + plot_w : xof(v);
       s += rect(std::min(x0, x1), y, std::abs(x1 - x0), bar_h - 1, se.color);
       const std::string label = exact ? "exact" : fmt::format("{:.{}f}", v, c.decimals);
-      s += text(plot_x + plot_w + 4, y + bar_h - 2, label, 9, "start", "#333");
+      s += v < 0 ? text(x1 - 4, y + bar_h - 2, label, 9, "end", "#333") : text(x1 + 4, y + bar_h - 2, label, 9, "start", "#333");
     }
   }
   s += "</svg>\n";
@@ -139,9 +141,14 @@ Svg confusion_delta_chart(const std::string& title, const std::vector<std::strin
       const double a = v == 0 ? 0 : 0.15 + 0.85 * static_cast<double>(std::llabs(v)) / static_cast<double>(m);
       const int r = good ? 84 : 228, g = good ? 162 : 87, b = good ? 75 : 86;
       auto mix = [&](int c) { return static_cast<int>(std::lround(255 - (255 - c) * a)); };
-      s += rect(x, y, cell, cell, fmt::format("#{:02x}{:02x}{:02x}", mix(r), mix(g), mix(b)), i == j ? "#999" : "#eee");
+      s += rect(x, y, cell, cell, fmt::format("#{:02x}{:02x}{:02x}", mix(r), mix(g), mix(b)), "#eee");
       if (v != 0) s += text(x + cell / 2, y + cell / 2 + 4, fmt::format("{:+d}", v), 10, "middle", a > 0.6 ? "#fff" : "#222");
     }
+  }
+  // The diagonal's outlines last, so that no neighbouring cell paints over them.
+  for (size_t i = 0; i < n; ++i) {
+    const double d = cell * static_cast<double>(i);
+    s += rect(left + d, top + d, cell, cell, "none", "#888");
   }
   s += text(left, top + cell * static_cast<double>(n) + 18, "rows: true class; cells: quantized minus FP32 count", 10, "start", "#555");
   s += "</svg>\n";

@@ -17,8 +17,12 @@ using namespace report;
 
 namespace {
 
+// The page box only for browsers; Qt's rich text (the PDF) lays out on its own page.
+constexpr const char* kBrowserCss = R"(
+body { max-width: 1000px; margin: 24px auto; padding: 0 16px; }
+)";
 constexpr const char* kCss = R"(
-body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 13px; color: #222; max-width: 1000px; margin: 24px auto; padding: 0 16px; }
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 13px; color: #222; }
 h1 { font-size: 22px; margin-bottom: 4px; }
 h2 { font-size: 17px; border-bottom: 1px solid #ccc; padding-bottom: 3px; margin-top: 28px; }
 h3 { font-size: 14px; margin-top: 18px; }
@@ -129,10 +133,12 @@ void summary(Html& h, const json& runs) {
   row("Top-1 agreement with FP32", [](const json& r) { return pct(field(field(r, "accuracy"), "agreement")); });
   row("Size", [](const json& r) {
     const json& s = field(r, "size");
+    if (!has_number(field(s, "quantized_bytes"))) return bytes(field(s, "fp32_bytes")) + " (no exported file)";
     return bytes(field(s, "fp32_bytes")) + " \u2192 " + bytes(field(s, "quantized_bytes")) + " (" + smaller(field(s, "compression")) + ")";
   });
   row("Latency, batch 1", [](const json& r) {
     const json& l = field(r, "latency");
+    if (!has_number(field(l, "fp32_ms")) || !has_number(field(l, "quantized_ms"))) return std::string("not measured");
     return ms(field(l, "fp32_ms")) + " \u2192 " + ms(field(l, "quantized_ms")) + " (" + faster(field(l, "speedup")) + ")";
   });
   row("Gate", [](const json& r) { return gate_text(field(r, "gate")); });
@@ -359,18 +365,33 @@ void layers(Html& h, const json& run) {
   h.table({"Layer", "Op", "Format", "Output SQNR", "Output cosine", "Sensitivity (top-1 points)", "Harm"}, rows);
 }
 
+void flatten(const json& j, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
+  if (j.is_object() && !j.empty()) {
+    for (const auto& [k, v] : j.items()) flatten(v, prefix.empty() ? k : prefix + "." + k, out);
+  } else if (!prefix.empty()) {
+    out.emplace_back(prefix, j.is_string() ? j.get<std::string>() : j.dump());
+  }
+}
+
 void size_latency(Html& h, const json& run) {
   h.h(3, "Size and latency");
   const json &s = field(run, "size"), &l = field(run, "latency");
+  const bool measured = has_number(field(l, "fp32_ms")) && has_number(field(l, "quantized_ms"));
   h.table({"", "FP32", "Quantized", "Ratio"},
           {{"File size", bytes(field(s, "fp32_bytes")), bytes(field(s, "quantized_bytes")), smaller(field(s, "compression"))},
-           {"Latency (batch 1, median)", ms(field(l, "fp32_ms")), ms(field(l, "quantized_ms")), faster(field(l, "speedup"))}});
+           measured ? std::vector<std::string>{"Latency (batch 1, median)", ms(field(l, "fp32_ms")), ms(field(l, "quantized_ms")),
+                                               faster(field(l, "speedup"))}
+                    : std::vector<std::string>{"Latency (batch 1, median)", "not measured", "", ""}});
   if (l.is_object()) h.p("Latency: " + str(l, "note") + ". Measured by the workbench's executor on the machine that ran the report.", "meta");
 }
 
 void provenance(Html& h, const json& run) {
   h.h(3, "Configuration");
-  h.add("<pre>" + html_escape(field(run, "config").dump(2)) + "</pre>\n");
+  // Flattened to dotted keys: a short table instead of pages of pretty-printed JSON (the JSON
+  // report has it as stored).
+  std::vector<std::pair<std::string, std::string>> config;
+  flatten(field(run, "config"), "", config);
+  h.kv(config);
   const json& aq = field(run, "autoquant");
   if (aq.is_object()) h.p("Mixed-precision search: " + str(aq, "statement"));
   h.h(3, "Artifacts and provenance");
@@ -392,7 +413,7 @@ HtmlReport render_html(const json& report, HtmlImages mode) {
   std::string title = "Quantization review: ";
   for (size_t i = 0; i < runs.size(); ++i) title += (i ? " vs " : "") + run_title(runs[i]);
   h.add("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + html_escape(title) + "</title>\n<style>" +
-        kCss + "</style>\n</head>\n<body>\n");
+        kCss + (mode == HtmlImages::kInline ? kBrowserCss : "") + "</style>\n</head>\n<body>\n");
   h.h(1, title);
   const json& tool = field(report, "tool");
   h.p(fmt::format("Generated {} by {} {} (commit {}) from project {}.", str(report, "generated"), str(tool, "name"), str(tool, "version"),

@@ -1,5 +1,5 @@
 // MainWindow: menus (File: new/open project, recent projects, open model, recent models, quit;
-// Run: new run; Settings: language; Help: about), the project explorer dock (models, datasets,
+// Run: new run; Settings: language; Help: about; File also exports a run's review report), the project explorer dock (models, datasets,
 // runs), the runs dock (queue, progress, cancel, log), central tabs, and a status bar with a busy
 // indicator. The open project is one shared qwb::Project; reads of it, model loads and every
 // job run off the UI thread. Models open from the menu, the recent list, or by dropping an .onnx
@@ -18,6 +18,7 @@
 #include "qwb/store.h"
 #include "qwb/ui/run_manager.h"
 
+class QAction;
 class QLabel;
 class QMenu;
 class QProgressBar;
@@ -33,6 +34,7 @@ class DecisionView;
 class GraphView;
 class NewRunDialog;
 class ProjectExplorer;
+class ReportDialog;
 class RunsPanel;
 class SensitivityView;
 class TensorsView;
@@ -71,6 +73,10 @@ class MainWindow : public QMainWindow {
   // The New Run dialog for the current model, optionally prefilled from a quantize config and
   // with layers to keep in float; accepting it queues the job. Deletes itself when closed.
   NewRunDialog* createNewRunDialog(const nlohmann::json* prefill = nullptr, const QStringList& keepInFloat = {});
+  // The Export Report dialog for `run` (0: the run selected in the explorer, else the one shown,
+  // else the newest). Deletes itself when closed; nullptr without a project.
+  ReportDialog* createReportDialog(qint64 run = 0);
+  QAction* exportReportAction() const { return exportReport_; }
   QTabWidget* tabs() const { return tabs_; }
   GraphView* graphView() const { return graph_; }
   DataView* dataView() const { return data_; }
@@ -100,6 +106,7 @@ class MainWindow : public QMainWindow {
   void showOpenProjectDialog();
   void showNewProjectDialog();
   void showNewRunDialog(const nlohmann::json* prefill = nullptr, const QStringList& keepInFloat = {});
+  void showReportDialog(qint64 run = 0);
   void loadProject(const QString& path, std::function<Result<Project>()> open);
   void showContents(const ProjectContents& contents);
   void refreshProject();
@@ -130,6 +137,8 @@ class MainWindow : public QMainWindow {
   RunsPanel* runsPanel_ = nullptr;
   QMenu* recentMenu_ = nullptr;
   QMenu* recentProjectsMenu_ = nullptr;
+  QAction* exportReport_ = nullptr;
+  qint64 shownRun_ = 0;  // the run the views show (preselected in Export Report)
   QProgressBar* busy_;
   QLabel* loadInfo_;
 };

@@ -1,5 +1,5 @@
 // ProjectExplorer: the project tree. It lists the models opened in this window and the runs of
-// the open project file with their status.
+// the open project file with their status; a succeeded run's context menu exports its report.
 #pragma once
 
 #include <QTreeWidget>
@@ -29,10 +29,19 @@ class ProjectExplorer : public QTreeWidget {
   // Lists a project's datasets under "Datasets".
   void setDatasets(const std::vector<DatasetRecord>& datasets);
   int datasetCount() const { return datasets_->childCount(); }
+  // The run of the current item (0 when the current item is not a run).
+  qint64 currentRun() const;
+  // Whether a listed run succeeded (reports exist only for those).
+  bool hasSucceededRun() const;
 
  signals:
   void modelActivated(const QString& path);
   void runActivated(qint64 run, const QString& kind);
+  // "Export Report..." from a run's context menu.
+  void reportRequested(qint64 run);
+
+ protected:
+  void contextMenuEvent(QContextMenuEvent* event) override;
 
  private:
   QTreeWidgetItem* models_;
