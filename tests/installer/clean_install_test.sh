@@ -58,6 +58,8 @@ expect "installed qwb-cli quantizes into a project" 0 "Recorded as run 1" -- \
   --eval-limit 500 -o /tmp/q.onnx --project /tmp/p.qwb
 expect "installed qwb-cli writes a PDF report" 0 "Wrote /tmp/r.pdf" -- in_root qwb-cli report /tmp/p.qwb 1 --out /tmp/r.pdf
 check "the PDF starts with %PDF" grep -q "^%PDF" "$root/tmp/r.pdf"
+# Text, not empty boxes: the fonts came with the package's dependencies (pdftotext on the host).
+check "the PDF's text reads 'Quantization review'" grep -q "Quantization review" <(pdftotext "$root/tmp/r.pdf" - 2>/dev/null)
 expect "installed qwb renders a model offscreen" 0 "" -- in_root env QT_QPA_PLATFORM=offscreen qwb \
   /usr/share/qwb/samples/fmnist_cnn.onnx --screenshot /tmp/shot.png
 check "the screenshot exists" test -s "$root/tmp/shot.png"

@@ -358,11 +358,11 @@ void layers(Html& h, const json& run) {
     harm.values.push_back(num(d));
     any_harm |= has_number(d);
     rows.push_back({str(l, "layer"), str(l, "op"), str(l, "weight_format").empty() ? str(l, "format") : str(l, "weight_format"),
-                    db(field(l, "output_sqnr_db")), fixed(field(l, "output_cosine"), 6), pts(d), fixed(field(l, "sensitivity_harm"), 4)});
+                    db(field(l, "output_sqnr_db")), fixed(field(l, "output_cosine"), 6), pts(d)});
   }
   if (any_sqnr) h.chart(bar_chart({"Per-layer output SQNR against FP32 (whole model simulated; higher is better)", "dB", names, {sqnr}, false, 1}));
   if (any_harm) h.chart(bar_chart({"Per-layer sensitivity: top-1 change with only this layer quantized", "points", names, {harm}, true, 2}));
-  h.table({"Layer", "Op", "Format", "Output SQNR", "Output cosine", "Sensitivity (top-1 points)", "Harm"}, rows);
+  h.table({"Layer", "Op", "Format", "Output SQNR", "Output cosine", "Sensitivity (top-1 points)"}, rows);
 }
 
 void flatten(const json& j, const std::string& prefix, std::vector<std::pair<std::string, std::string>>& out) {
@@ -391,7 +391,12 @@ void provenance(Html& h, const json& run) {
   // report has it as stored).
   std::vector<std::pair<std::string, std::string>> config;
   flatten(field(run, "config"), "", config);
-  h.kv(config);
+  std::vector<std::vector<std::string>> pairs;  // two settings per row: half the length
+  for (size_t i = 0; i < config.size(); i += 2) {
+    pairs.push_back({config[i].first, config[i].second, i + 1 < config.size() ? config[i + 1].first : "",
+                     i + 1 < config.size() ? config[i + 1].second : ""});
+  }
+  h.table({"Setting", "Value", "Setting", "Value"}, pairs);
   const json& aq = field(run, "autoquant");
   if (aq.is_object()) h.p("Mixed-precision search: " + str(aq, "statement"));
   h.h(3, "Artifacts and provenance");
