@@ -31,24 +31,11 @@ namespace {
 constexpr int kTimeoutMs = 60000;
 constexpr int64_t kEvalSamples = 1000;
 
-class CompareViewTest : public ::testing::Test {
+class CompareViewTest : public RecordedRunSuite {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new QTemporaryDir;
-    auto p = Project::create(dir_->filePath(QStringLiteral("compare.qwb")).toStdString());
-    ASSERT_TRUE(p) << p.status().message();
-    project_ = std::make_shared<Project>(std::move(*p));
-    QuantizeConfig c = sampleQuantizeConfig(64, kEvalSamples);
-    c.out = dir_->filePath(QStringLiteral("fmnist_cnn.int8.onnx")).toStdString();
-    NullProgress np;
-    auto r = run_quantize(*project_, c, np, &run_);
-    ASSERT_TRUE(r) << r.status().message();
+    recordRun(QStringLiteral("compare.qwb"), sampleQuantizeConfig(64, kEvalSamples), QStringLiteral("fmnist_cnn.int8.onnx"));
   }
-  static void TearDownTestSuite() {
-    project_.reset();
-    delete dir_;
-  }
-
   static nlohmann::json report() { return *project_->document(run_, "report"); }
   static RunRecord record(int64_t run) { return *project_->get_run(run); }
 
@@ -60,14 +47,7 @@ class CompareViewTest : public ::testing::Test {
     return QTest::qWaitFor([&] { return !spy.isEmpty(); }, kTimeoutMs);
   }
 
-  static QTemporaryDir* dir_;
-  static std::shared_ptr<Project> project_;
-  static int64_t run_;
 };
-
-QTemporaryDir* CompareViewTest::dir_ = nullptr;
-std::shared_ptr<Project> CompareViewTest::project_;
-int64_t CompareViewTest::run_ = 0;
 
 double pixelVariance(const QImage& img) {
   double sum = 0, sq = 0;

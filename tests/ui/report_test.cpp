@@ -40,24 +40,11 @@ namespace {
 
 constexpr int kTimeoutMs = 120000;
 
-class ReportTest : public ::testing::Test {
+class ReportTest : public RecordedRunSuite {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new QTemporaryDir;
-    auto p = Project::create(dir_->filePath(QStringLiteral("report.qwb")).toStdString());
-    ASSERT_TRUE(p) << p.status().message();
-    project_ = std::make_shared<Project>(std::move(*p));
-    QuantizeConfig c = sampleQuantizeConfig(64, 500);
-    c.out = dir_->filePath(QStringLiteral("fmnist_cnn.int8.onnx")).toStdString();
-    NullProgress np;
-    auto r = run_quantize(*project_, c, np, &run_);
-    ASSERT_TRUE(r) << r.status().message();
+    recordRun(QStringLiteral("report.qwb"), sampleQuantizeConfig(64, 500), QStringLiteral("fmnist_cnn.int8.onnx"));
   }
-  static void TearDownTestSuite() {
-    project_.reset();
-    delete dir_;
-  }
-
   // A dialog whose run list has arrived.
   static std::unique_ptr<ReportDialog> loadedDialog() {
     auto d = std::make_unique<ReportDialog>(project_, run_);
@@ -67,14 +54,7 @@ class ReportTest : public ::testing::Test {
     return d;
   }
 
-  static QTemporaryDir* dir_;
-  static std::shared_ptr<Project> project_;
-  static int64_t run_;
 };
-
-QTemporaryDir* ReportTest::dir_ = nullptr;
-std::shared_ptr<Project> ReportTest::project_;
-int64_t ReportTest::run_ = 0;
 
 QByteArray readAll(const QString& path) {
   QFile f(path);

@@ -85,24 +85,13 @@ TEST(TensorsMath, SpecFromDescriptionRoundTrips) {
 // ---------------------------------------------------------------------------------------------
 // A recorded run
 
-class TensorsViewRun : public ::testing::Test {
+class TensorsViewRun : public RecordedRunSuite {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new QTemporaryDir;
-    auto p = Project::create(dir_->filePath(QStringLiteral("tensors.qwb")).toStdString());
-    ASSERT_TRUE(p) << p.status().message();
-    project_ = std::make_shared<Project>(std::move(*p));
     QuantizeConfig c = sampleQuantizeConfig(64, 0);
     c.method.method = CalibMethod::kEntropy;
-    NullProgress np;
-    auto r = run_quantize(*project_, c, np, &run_);
-    ASSERT_TRUE(r) << r.status().message();
+    recordRun(QStringLiteral("tensors.qwb"), c);
   }
-  static void TearDownTestSuite() {
-    project_.reset();
-    delete dir_;
-  }
-
   // The run's stored threshold row of `tensor` (the run calibrated with Entropy).
   static ThresholdRecord stored(const std::string& tensor) {
     auto rows = project_->thresholds(run_);
@@ -145,14 +134,7 @@ class TensorsViewRun : public ::testing::Test {
     EXPECT_NEAR(actual, expected, 1e-6 * std::max(std::abs(expected), 1e-30)) << what;
   }
 
-  static QTemporaryDir* dir_;
-  static std::shared_ptr<Project> project_;
-  static int64_t run_;
 };
-QTemporaryDir* TensorsViewRun::dir_ = nullptr;
-std::shared_ptr<Project> TensorsViewRun::project_;
-int64_t TensorsViewRun::run_ = 0;
-
 TEST_F(TensorsViewRun, ListsTheRunsTensors) {
   TensorsView view;
   load(view);
