@@ -2,11 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <iostream>
 
 #include "cli_common.h"
-#include "qwb/hash.h"
 #include "qwb/jobs.h"
 #include "qwb/report.h"
 #ifdef QWB_HAVE_PDF
@@ -51,14 +49,7 @@ int cmd_report(const ReportArgs& a) {
     if (!written) return fail(written.status());
     files = std::move(*written);
   }
-  // Recorded with the run, so the project lists what was handed to reviewers.
-  for (const auto& f : files) {
-    auto sha = qwb::sha256_file(f);
-    if (!sha) return fail(sha.status());
-    std::error_code ec;
-    const auto bytes = static_cast<int64_t>(std::filesystem::file_size(f, ec));
-    if (auto st = p->add_artifact(a.run, {f, *sha, bytes, std::string("report-") + qwb::report_format_name(*format)}); !st) return fail(st);
-  }
+  if (auto st = qwb::add_report_artifacts(*p, a.run, files, *format); !st) return fail(st);
   if (a.json) {
     std::cout << json{{"files", files}, {"format", qwb::report_format_name(*format)}, {"runs", (*doc)["runs"].size()}}.dump(2) << "\n";
   } else {

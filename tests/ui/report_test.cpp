@@ -26,6 +26,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "qt_printers.h"
 #include "sample_runs.h"
 #include "qwb/jobs.h"
@@ -157,6 +159,12 @@ TEST_F(ReportTest, DialogExportsInTheBackground) {
   EXPECT_EQ(d->resultText(), QStringLiteral("Wrote %1").arg(QDir::toNativeSeparators(out)));
   EXPECT_TRUE(d->openButton()->isVisible());
   EXPECT_TRUE(d->errorText().isEmpty());
+  // Recorded with the run, as qwb-cli report records it.
+  auto artifacts = project_->artifacts(run_);
+  ASSERT_TRUE(artifacts);
+  EXPECT_TRUE(std::any_of(artifacts->begin(), artifacts->end(), [&](const ArtifactRecord& a) {
+    return a.kind == "report-html" && a.path == QFile::encodeName(out).toStdString();
+  }));
   if (const QByteArray snap = qgetenv("QWB_UI_SNAPSHOT_DIR"); !snap.isEmpty()) {
     d->grab().save(QDir(QString::fromLocal8Bit(snap)).filePath(QStringLiteral("report_dialog.png")));
   }

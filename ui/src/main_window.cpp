@@ -379,7 +379,7 @@ void MainWindow::showContents(const ProjectContents& c) {
   explorer_->setDatasets(c.datasets);
   for (const ModelRecord& m : c.models) explorer_->addModel(qstr(m.path), false);
   data_->setProject(c.project);
-  exportReport_->setEnabled(project_ && explorer_->hasSucceededRun());
+  exportReport_->setEnabled(project_ && explorer_->hasReportableRun());
 }
 
 void MainWindow::refreshProject() {

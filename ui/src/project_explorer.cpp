@@ -6,6 +6,7 @@
 #include <QMenu>
 #include <QStyle>
 
+#include "qwb/report.h"
 #include "qwb/ui/format.h"
 
 namespace qwb::ui {
@@ -15,7 +16,7 @@ namespace {
 constexpr int kPathRole = Qt::UserRole + 1;
 constexpr int kRunRole = Qt::UserRole + 2;
 constexpr int kKindRole = Qt::UserRole + 3;
-constexpr int kSucceededRole = Qt::UserRole + 4;
+constexpr int kReportableRole = Qt::UserRole + 4;
 
 QTreeWidgetItem* addGroup(QTreeWidget* tree, const QString& title) {
   auto* group = new QTreeWidgetItem(tree, {title});
@@ -80,7 +81,7 @@ void ProjectExplorer::setRuns(const std::vector<RunRecord>& runs) {
     item->setIcon(0, runStatusIcon(r.status));
     item->setData(0, kRunRole, QVariant::fromValue<qint64>(r.id));
     item->setData(0, kKindRole, kind);
-    item->setData(0, kSucceededRole, r.status == RunStatus::kSucceeded);
+    item->setData(0, kReportableRole, r.status == RunStatus::kSucceeded && is_reportable_run_kind(r.kind));
     item->setToolTip(0, tr("Run %1: %2, %3, created %4%5")
                             .arg(r.id)
                             .arg(runKindName(r.kind), status, QString::fromStdString(r.created),
@@ -109,9 +110,9 @@ qint64 ProjectExplorer::currentRun() const {
   return item && item->data(0, kRunRole).isValid() ? item->data(0, kRunRole).toLongLong() : 0;
 }
 
-bool ProjectExplorer::hasSucceededRun() const {
+bool ProjectExplorer::hasReportableRun() const {
   for (int i = 0; i < runs_->childCount(); ++i) {
-    if (runs_->child(i)->data(0, kSucceededRole).toBool()) return true;
+    if (runs_->child(i)->data(0, kReportableRole).toBool()) return true;
   }
   return false;
 }
@@ -123,7 +124,7 @@ void ProjectExplorer::contextMenuEvent(QContextMenuEvent* event) {
   QMenu menu(this);
   QAction* report = menu.addAction(tr("Export Report..."), this, [this, run] { emit reportRequested(run); });
   // Failed or cancelled runs have nothing complete to report.
-  report->setEnabled(item->data(0, kSucceededRole).toBool());
+  report->setEnabled(item->data(0, kReportableRole).toBool());
   menu.exec(event->globalPos());
 }
 

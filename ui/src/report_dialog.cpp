@@ -285,7 +285,7 @@ void ReportDialog::loadRuns() {
         return out;
       }
       for (auto& r : *runs) {
-        if (r.status == qwb::RunStatus::kSucceeded) out.runs.push_back(std::move(r));
+        if (r.status == qwb::RunStatus::kSucceeded && qwb::is_reportable_run_kind(r.kind)) out.runs.push_back(std::move(r));
       }
       for (const auto& m : *models) out.models[m.id] = m.path;
     } catch (const std::exception& e) {
@@ -458,6 +458,9 @@ void ReportDialog::exportReport() {
         if (!files) out.error = qstr(files.status().message());
         else for (const std::string& f : *files) out.files << QFile::decodeName(f.c_str());
       }
+      std::vector<std::string> written;
+      for (const QString& f : out.files) written.push_back(QFile::encodeName(f).toStdString());
+      if (Status st = qwb::add_report_artifacts(*p, run, written, format); !st && out.error.isEmpty()) out.error = qstr(st.message());
     } catch (const std::exception& e) {
       out.error = QString::fromLocal8Bit(e.what());
     }

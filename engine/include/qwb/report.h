@@ -42,6 +42,10 @@ struct ReportOptions {
 // size, latency, gate, artifacts, tool version and timestamps. Schema: docs/reports.md.
 Result<nlohmann::json> build_report(Project& project, int64_t run, const ReportOptions& options, ProgressSink& progress);
 
+// Runs a report describes: those that quantized (quantize, autoquant, sensitivity, calibrate,
+// export); build_report refuses others with a message saying so.
+bool is_reportable_run_kind(const std::string& kind);
+
 enum class ReportFormat { kHtml, kPdf, kMarkdown, kCsv, kJson };
 // "html", "pdf", "md" (or "markdown"), "csv", "json".
 Result<ReportFormat> parse_report_format(const std::string& s);
@@ -74,6 +78,10 @@ std::string classes_csv_path(const std::string& csv_path);
 // Writes html, md, csv (two files) or json; kPdf needs Qt and is written by qwb/ui/report_pdf.h.
 // Returns the files written.
 Result<std::vector<std::string>> write_report(const nlohmann::json& report, ReportFormat format, const std::string& path);
+
+// Records written report files as artifacts of `run` (kind "report-html", "report-pdf", ...), so
+// the project lists what was handed to reviewers.
+Status add_report_artifacts(Project& project, int64_t run, const std::vector<std::string>& files, ReportFormat format);
 
 // Base64 (RFC 4648) and PNG encoding, for images embedded in reports.
 std::string base64_encode(const std::string& bytes);

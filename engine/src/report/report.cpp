@@ -396,8 +396,7 @@ Result<json> build_report(Project& p, int64_t run, const ReportOptions& o, Progr
   json runs = json::array();
   for (int64_t id : ids) {
     QWB_ASSIGN_OR_RETURN(RunRecord r, p.get_run(id));
-    static const std::set<std::string> kinds = {"quantize", "autoquant", "sensitivity", "calibrate", "export"};
-    if (!kinds.count(r.kind)) {
+    if (!is_reportable_run_kind(r.kind)) {
       return invalid_argument("run " + std::to_string(id) + " is a '" + r.kind +
                               "' run; reports describe a quantization: quantize, autoquant, sensitivity, calibrate or export runs");
     }
@@ -416,6 +415,18 @@ Result<json> build_report(Project& p, int64_t run, const ReportOptions& o, Progr
                         {"libraries", library_versions()}}},
               {"project", {{"path", p.path()}, {"schema_version", Project::schema_version()}}},
               {"runs", runs}};
+}
+
+bool is_reportable_run_kind(const std::string& kind) {
+  return kind == "quantize" || kind == "autoquant" || kind == "sensitivity" || kind == "calibrate" || kind == "export";
+}
+
+Status add_report_artifacts(Project& p, int64_t run, const std::vector<std::string>& files, ReportFormat format) {
+  for (const auto& f : files) {
+    QWB_ASSIGN_OR_RETURN(std::string sha, sha256_file(f));
+    QWB_RETURN_IF_ERROR(p.add_artifact(run, {f, sha, file_bytes(f), std::string("report-") + report_format_name(format)}));
+  }
+  return Status::ok();
 }
 
 Result<ReportFormat> parse_report_format(const std::string& s) {

@@ -261,5 +261,23 @@ TEST_F(ReportRunTest, StoredCalibrationRestoresTheRunsScales) {
   EXPECT_FALSE(export_stored_calibration(*project_, run_, "tflite", (dir_ / "x").string()));
 }
 
+TEST_F(ReportRunTest, StoredCalibrationRefusesAChangedModel) {
+  // A calibrate run of a copy of the model; then the copy changes (one byte appended).
+  const fs::path copy = dir_ / "changed.onnx";
+  fs::copy_file(std::string(QWB_SOURCE_DIR) + "/resources/samples/fmnist_cnn.onnx", copy, fs::copy_options::overwrite_existing);
+  QuantizeConfig c;
+  c.model = copy.string();
+  c.calib = {.data = {.spec = "fashion-mnist:train"}, .samples = 16};
+  NullProgress progress;
+  int64_t run = 0;
+  ASSERT_TRUE(run_quantize(*project_, c, progress, &run, "calibrate"));
+  ASSERT_TRUE(export_stored_calibration(*project_, run, "ort-calib", (dir_ / "ok.json").string()));
+  std::ofstream(copy, std::ios::app) << ' ';
+  auto e = export_stored_calibration(*project_, run, "ort-calib", (dir_ / "changed.json").string());
+  ASSERT_FALSE(e);
+  EXPECT_NE(e.status().message().find("changed since run " + std::to_string(run)), std::string::npos) << e.status().message();
+  EXPECT_FALSE(fs::exists(dir_ / "changed.json"));
+}
+
 }  // namespace
 }  // namespace qwb

@@ -31,8 +31,8 @@ class ProjectExplorer : public QTreeWidget {
   int datasetCount() const { return datasets_->childCount(); }
   // The run of the current item (0 when the current item is not a run).
   qint64 currentRun() const;
-  // Whether a listed run succeeded (reports exist only for those).
-  bool hasSucceededRun() const;
+  // Whether a listed run can have a report (succeeded, and of a kind that quantized).
+  bool hasReportableRun() const;
 
  signals:
   void modelActivated(const QString& path);
