@@ -28,6 +28,7 @@ int cmd_report(const ReportArgs& a) {
   o.max_drop = a.max_drop;
   o.max_flipped = a.flipped;
   o.measure_latency = !a.no_latency;
+  o.remeasure_latency = a.remeasure;
   if (!a.hardware.empty()) {
     auto h = qwb::parse_hardware(a.hardware);
     if (!h) return fail(h.status());
@@ -94,6 +95,8 @@ std::unique_ptr<ReportCommands> add_report_commands(CLI::App& app) {
   c.report->add_option("--max-drop", a.max_drop, "Accuracy budget of the decision section, top-1 points (default: the run's gate threshold, else 1.0)");
   c.report->add_option("--flipped", a.flipped, "Flipped samples listed (with images)")->capture_default_str();
   c.report->add_flag("--no-latency", a.no_latency, "Do not measure batch-1 latency when the run has none stored");
+  c.report->add_flag("--remeasure-latency", a.remeasure, "Measure batch-1 latency again (and store it) even when the run has one stored, "
+                                                        "e.g. one taken on a busy machine")->excludes("--no-latency");
   c.report->add_flag("--json", a.json, "Print JSON: files, format");
 
   c.export_run = app.add_subcommand("export-run", "Write a recorded run's stored calibration (no recalibration) as a QDQ model, a TensorRT "

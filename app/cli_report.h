@@ -15,7 +15,7 @@ struct ReportArgs {
   std::optional<int64_t> compare;
   std::optional<double> max_drop;
   size_t flipped = 24;
-  bool no_latency = false, json = false;
+  bool no_latency = false, remeasure = false, json = false;
 };
 
 struct ReportCommands {

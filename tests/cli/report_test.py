@@ -85,6 +85,14 @@ with tempfile.TemporaryDirectory() as tmp:
     check("JSON: latency measured and stored with the run",
           r1["latency"]["fp32_ms"] and r1["latency"]["quantized_ms"]
           and "latency.fp32_ms" in json.loads(run("project", "show", project, "1", "--json").stdout)["metrics"], str(r1["latency"]))
+    # Once stored, a later report reuses the latency; --remeasure-latency measures (and stores) it again.
+    again = os.path.join(tmp, "again.json")
+    run("report", project, "1", "--out", again)
+    note = json.load(open(again))["runs"][0]["latency"]["note"]
+    run("report", project, "1", "--remeasure-latency", "--out", again)
+    renote = json.load(open(again))["runs"][0]["latency"]["note"]
+    check("latency reused once stored, measured again on request",
+          note == "stored with the run" and renote.startswith("measured for this report"), f"{note!r} / {renote!r}")
     md = open(files["md"]).read()
     check("Markdown: quantized top-1 as recorded, per-class and per-layer tables",
           top1 in md and "| 9 | Ankle boot |" in md and "/features/features.0/Conv" in md, top1)

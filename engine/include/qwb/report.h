@@ -35,6 +35,7 @@ struct ReportOptions {
   // Batch-1 latency of FP32 and the exported model when the run has none stored (median of 20
   // runs, stored on the run like the GUI's measurement).
   bool measure_latency = true;
+  bool remeasure_latency = false;  // measure (and store) even when the run has a latency stored
 };
 
 // Everything about `run` (and options.compare_run): model identity, data and validation, config,

@@ -259,7 +259,8 @@ void size_latency(Project& p, RunRecord& r, const json& model, const std::vector
 
   auto f = metric(r, "latency.fp32_ms"), q = metric(r, "latency.quantized_ms");
   std::string note = "stored with the run";
-  if ((!f || !q) && exported && o.measure_latency && file_bytes(exported->path) > 0 && fp32 > 0) {
+  if ((!f || !q || o.remeasure_latency) && exported && (o.measure_latency || o.remeasure_latency) && file_bytes(exported->path) > 0 &&
+      fp32 > 0) {
     // Alternating rounds, so that load from other processes weighs on both models alike; the
     // median of all timed runs of each.
     constexpr int kRounds = 4, kRunsPerRound = 5;
