@@ -18,6 +18,14 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 cache=${QWB_CHROOT_CACHE:-/var/tmp/qwb-bookworm-minbase}
 work=$(mktemp -d)
+# A container without the right to mount cannot host the chroot: say so instead of failing.
+mkdir -p "$work/probe"
+if ! mount -t tmpfs none "$work/probe" 2>/dev/null; then
+  echo "SKIP: this machine does not allow mounting (a container without CAP_SYS_ADMIN); installer.deb still runs"
+  rm -rf "$work"
+  exit 0
+fi
+umount "$work/probe"
 root="$work/root"
 cleanup() {
   for m in proc sys dev/pts dev; do umount -l "$root/$m" 2>/dev/null; done
