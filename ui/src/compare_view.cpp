@@ -817,20 +817,20 @@ void CompareView::measureLatency() {
     QStringList errors;
     std::map<qint64, std::map<std::string, double>> store;
     try {
+      // Both sides timed in turn (qwb::measure_latencies), as a report measures them.
+      std::vector<size_t> sides;
+      std::vector<std::string> paths;
       for (size_t i = 0; i < jobs.size(); ++i) {
         if (jobs[i].path.isEmpty()) continue;
-        BenchConfig c;
-        c.model = jobs[i].path.toStdString();
-        c.batch = 1;
-        c.runs = 20;
-        NullProgress quiet;
-        auto r = run_bench(c, quiet);
-        if (!r) {
-          errors << QString::fromStdString(r.status().message());
-          continue;
-        }
-        out.ms[i] = r->median_ms;
-        store[jobs[i].run][jobs[i].metric] = r->median_ms;
+        sides.push_back(i);
+        paths.push_back(jobs[i].path.toStdString());
+      }
+      NullProgress quiet;
+      auto ms = measure_latencies(paths, quiet);
+      if (!ms) errors << QString::fromStdString(ms.status().message());
+      for (size_t k = 0; ms && k < sides.size(); ++k) {
+        out.ms[sides[k]] = (*ms)[k];
+        store[jobs[sides[k]].run][jobs[sides[k]].metric] = (*ms)[k];
       }
       // Stored so the numbers persist with the run (a later open shows them without measuring).
       for (const auto& [run, m] : store) {

@@ -122,8 +122,7 @@ void DecisionTreeView::showTree(const std::vector<qwb::DecisionRow>& rows, const
   // Level 2: the hardware classes under the current family; the others say what they would pick.
   int expandedHardware = -1;
   if (expandedFamily >= 0) {
-    for (qwb::Hardware h : {qwb::Hardware::kNvidiaGpu, qwb::Hardware::kAmdGpu, qwb::Hardware::kX86Vnni, qwb::Hardware::kX86,
-                            qwb::Hardware::kArm, qwb::Hardware::kNpu}) {
+    for (qwb::Hardware h : qwb::hardware_classes()) {
       Node n;
       n.parent = expandedFamily;
       n.level = 2;

@@ -43,9 +43,6 @@ struct DecisionView::Loaded {
 
 namespace {
 
-constexpr qwb::Hardware kHardware[] = {qwb::Hardware::kNvidiaGpu, qwb::Hardware::kAmdGpu, qwb::Hardware::kX86Vnni,
-                                       qwb::Hardware::kX86,       qwb::Hardware::kArm,    qwb::Hardware::kNpu};
-
 // Shows the rows the tree reads for the current architecture and hardware, or all of them.
 class RowFilter : public QSortFilterProxyModel {
  public:
@@ -248,7 +245,7 @@ DecisionView::DecisionView(QWidget* parent)
   goal_->setObjectName(QStringLiteral("goal"));
   architecture_->setObjectName(QStringLiteral("architecture"));
   apply_->setObjectName(QStringLiteral("apply"));
-  for (qwb::Hardware h : kHardware) {
+  for (qwb::Hardware h : qwb::hardware_classes()) {
     hardware_->addItem(hardwareTitle(h), qstr(qwb::hardware_name(h)));
     hardware_->setItemData(hardware_->count() - 1, qstr(qwb::hardware_traits(h)), Qt::ToolTipRole);
   }

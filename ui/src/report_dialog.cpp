@@ -36,21 +36,11 @@ namespace qwb::ui {
 
 namespace {
 
-constexpr qwb::Hardware kHardware[] = {qwb::Hardware::kNvidiaGpu, qwb::Hardware::kAmdGpu, qwb::Hardware::kX86Vnni,
-                                       qwb::Hardware::kX86,       qwb::Hardware::kArm,    qwb::Hardware::kNpu};
 constexpr qwb::ReportFormat kFormats[] = {qwb::ReportFormat::kHtml, qwb::ReportFormat::kPdf, qwb::ReportFormat::kMarkdown,
                                           qwb::ReportFormat::kCsv, qwb::ReportFormat::kJson};
 
-QString extension(qwb::ReportFormat f) {
-  switch (f) {
-    case qwb::ReportFormat::kHtml: return QStringLiteral("html");
-    case qwb::ReportFormat::kPdf: return QStringLiteral("pdf");
-    case qwb::ReportFormat::kMarkdown: return QStringLiteral("md");
-    case qwb::ReportFormat::kCsv: return QStringLiteral("csv");
-    case qwb::ReportFormat::kJson: return QStringLiteral("json");
-  }
-  return QStringLiteral("html");
-}
+// The file extension of a format: the engine's format name ("html", "md", ...).
+QString extension(qwb::ReportFormat f) { return QString::fromLatin1(qwb::report_format_name(f)); }
 
 // Format names are the same in every language; only the CSV note is translated.
 QString formatLabel(qwb::ReportFormat f) {
@@ -75,12 +65,8 @@ QString fileFilter(qwb::ReportFormat f) {
   return {};
 }
 
-bool isReportExtension(const QString& suffix) {
-  for (qwb::ReportFormat f : kFormats) {
-    if (suffix.compare(extension(f), Qt::CaseInsensitive) == 0) return true;
-  }
-  return suffix.compare(QStringLiteral("htm"), Qt::CaseInsensitive) == 0;
-}
+// Whether a file name's extension names a report format (then a format change replaces it).
+bool isReportExtension(const QString& path) { return static_cast<bool>(qwb::report_format_for_path(path.toStdString())); }
 
 std::string fileName(const QString& path) { return QFile::encodeName(path).toStdString(); }
 
@@ -150,7 +136,7 @@ ReportDialog::ReportDialog(std::shared_ptr<qwb::Project> project, qint64 run, QW
   for (qwb::ReportFormat f : kFormats) format_->addItem(formatLabel(f), static_cast<int>(f));
   format_->setObjectName(QStringLiteral("format"));
   output_->setObjectName(QStringLiteral("output"));
-  for (qwb::Hardware h : kHardware) {
+  for (qwb::Hardware h : qwb::hardware_classes()) {
     hardware_->addItem(qstr(qwb::hardware_name(h)), static_cast<int>(h));
     hardware_->setItemData(hardware_->count() - 1, qstr(qwb::hardware_traits(h)), Qt::ToolTipRole);
   }
@@ -341,7 +327,7 @@ void ReportDialog::formatChanged() {
   } else {
     // The extension follows the format: "review.html" becomes "review.pdf".
     const QFileInfo info(path);
-    if (isReportExtension(info.suffix())) {
+    if (isReportExtension(path)) {
       output_->setText(path.left(path.size() - info.suffix().size()) + extension(format()));
     }
   }

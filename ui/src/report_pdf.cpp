@@ -59,8 +59,6 @@ td { border-color: #c9d0d8; border-style: solid; border-width: 1px; padding: 2px
 code, pre, tt { font-family: "DejaVu Sans Mono", monospace; font-size: 8.5pt; }
 )";
 
-std::string describe(const QString& s) { return s.toStdString(); }
-
 QtMessageHandler previousHandler = nullptr;
 
 // CI containers often have no XDG_RUNTIME_DIR; Qt's warning about it says nothing about the PDF
@@ -142,37 +140,6 @@ void fitImages(QTextDocument& doc, const QSizeF& page, double unitsPerCssPx) {
     c.setPosition(ch.pos);
     c.setPosition(ch.pos + ch.len, QTextCursor::KeepAnchor);
     c.setCharFormat(ch.format);
-  }
-}
-
-// The report's CSS centres a column for browsers (body margin and padding), which Qt turns into
-// left and right margins of every top-level paragraph and table. On paper the page margins do
-// that job: take the indent all of them share away again.
-void dropBodyIndent(QTextDocument& doc) {
-  double left = 1e9, right = 1e9;
-  for (auto it = doc.rootFrame()->begin(); !it.atEnd(); ++it) {
-    if (QTextFrame* f = it.currentFrame()) {
-      left = std::min(left, f->frameFormat().leftMargin());
-      right = std::min(right, f->frameFormat().rightMargin());
-    } else if (it.currentBlock().isValid() && it.currentBlock().length() > 1) {
-      // Empty blocks (Qt puts one after each table) carry no indent and show nothing.
-      left = std::min(left, it.currentBlock().blockFormat().leftMargin());
-      right = std::min(right, it.currentBlock().blockFormat().rightMargin());
-    }
-  }
-  if (left >= 1e9 || (left <= 0 && right <= 0)) return;
-  for (auto it = doc.rootFrame()->begin(); !it.atEnd(); ++it) {
-    if (QTextFrame* f = it.currentFrame()) {
-      QTextFrameFormat ff = f->frameFormat();
-      ff.setLeftMargin(std::max(0.0, ff.leftMargin() - left));
-      ff.setRightMargin(std::max(0.0, ff.rightMargin() - right));
-      f->setFrameFormat(ff);
-    } else if (it.currentBlock().isValid()) {
-      QTextBlockFormat bf = it.currentBlock().blockFormat();
-      bf.setLeftMargin(std::max(0.0, bf.leftMargin() - left));
-      bf.setRightMargin(std::max(0.0, bf.rightMargin() - right));
-      QTextCursor(it.currentBlock()).setBlockFormat(bf);
-    }
   }
 }
 
@@ -399,7 +366,7 @@ Status write_pdf_report(const nlohmann::json& report, const std::string& path) {
 
     QFile out(QFile::decodeName(path.c_str()));
     if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-      return io_error("file '" + path + "': cannot be opened for writing (" + describe(out.errorString()) + ")");
+      return io_error("file '" + path + "': cannot be opened for writing (" + out.errorString().toStdString() + ")");
     }
     QPdfWriter writer(&out);
     writer.setCreator(QStringLiteral("Quantization Workbench"));
@@ -427,7 +394,6 @@ Status write_pdf_report(const nlohmann::json& report, const std::string& path) {
     }
     doc.setHtml(QString::fromStdString(html.html));
     doc.setPageSize(body);
-    dropBodyIndent(doc);
     fitImages(doc, body, sourceDpi / kCssDpi);
     fitTables(doc, body.width());
     keepTogether(doc, body.height());
@@ -467,7 +433,7 @@ Status write_pdf_report(const nlohmann::json& report, const std::string& path) {
                  QStringLiteral("Quantization Workbench report \u00b7 page %1 of %2").arg(i + 1).arg(pages));
     }
     if (!p.end() || out.error() != QFileDevice::NoError || !out.flush()) {
-      const std::string why = describe(out.errorString());
+      const std::string why = out.errorString().toStdString();
       out.remove();
       return io_error("file '" + path + "': write failed (" + why + ")");
     }

@@ -32,6 +32,8 @@ namespace qwb {
 // Hardware
 
 enum class Hardware { kNvidiaGpu, kAmdGpu, kX86Vnni, kX86, kArm, kNpu };
+// Every hardware class, in the order pickers list them.
+const std::vector<Hardware>& hardware_classes();
 const char* hardware_name(Hardware h);  // "nvidia-gpu", "amd-gpu", "x86-vnni", "x86", "arm", "npu"
 Result<Hardware> parse_hardware(const std::string& s);
 // What the hardware class means for quantization (one line, used in the reasoning).
@@ -123,6 +125,7 @@ struct SensitivitySummary {
   std::vector<LayerHarm> layers;  // sorted by harm, descending
   std::optional<double> all_loss_pts;  // measured top-1 loss with every layer quantized (fp32_top1 - all_top1)
   int64_t run = 0;                   // the run it came from (0: unknown)
+  std::string scheme;                // the sweep's quantization, readable ("int8 symmetric per-channel weights, ...")
 };
 // {"format": "int8", "layers": [{"layer": "conv1", "op": "Conv", "harm": 0.42, "delta_top1_pts": -0.3}, ...]}
 // as the sensitivity job stores it (with "fp32_top1" and "all_top1" fractions when it measured

@@ -144,6 +144,9 @@ Result<EvaluateReport> run_evaluate(Project& project, const EvaluateConfig& conf
 Result<ExportResult> run_export_fp16(Project& project, const std::string& model, const Fp16Options& options,
                                      const std::string& out, int64_t* run_id);
 
+// Records a written file (sha256, bytes) as an artifact of `run`.
+Status add_file_artifact(Project& project, int64_t run, const std::string& path, const std::string& kind);
+
 // The model a run used, checked to be unchanged since (its sha256 against the recorded one).
 Result<ModelRecord> unchanged_model(const Project& project, int64_t run);
 
@@ -265,6 +268,12 @@ struct BenchReport {
 };
 
 Result<BenchReport> run_bench(const BenchConfig& config, ProgressSink& progress);
+// Batch-1 latency of several models on seeded synthetic inputs, timed in turn (one run of each,
+// `runs` times, after `warmup` runs of each; sessions created once), so that load from other
+// processes weighs on all alike: the median ms of each, in order. What a report and the Compare
+// view store as latency.fp32_ms / latency.quantized_ms.
+Result<std::vector<double>> measure_latencies(const std::vector<std::string>& models, ProgressSink& progress, int runs = 20,
+                                              int warmup = 3);
 nlohmann::json to_json(const BenchReport& report);
 
 // Repeats a recorded run from what the project holds (model path with a hash check, data spec,

@@ -156,6 +156,7 @@ Result<SensitivitySummary> sensitivity_summary_from_json(const json& doc) {
     s.format = doc["format"].get<std::string>();
     if (auto it = kTableFormat.find(s.format); it != kTableFormat.end()) s.format = it->second;
   }
+  if (doc.contains("scheme") && doc["scheme"].is_string()) s.scheme = doc["scheme"].get<std::string>();
   // The project writes non-finite numbers as null (NaN) or "inf"/"-inf".
   auto number = [](const json& v) -> std::optional<double> {
     if (v.is_number()) return v.get<double>();

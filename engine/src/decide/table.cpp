@@ -43,6 +43,15 @@ const char* const kSeedJson =
 
 }  // namespace
 
+const std::vector<Hardware>& hardware_classes() {
+  static const std::vector<Hardware> all = [] {
+    std::vector<Hardware> v;
+    for (const auto& i : kHardware) v.push_back(i.h);
+    return v;
+  }();
+  return all;
+}
+
 const char* hardware_name(Hardware h) { return info(h).name; }
 const char* hardware_traits(Hardware h) { return info(h).traits; }
 

@@ -86,6 +86,38 @@ Result<BenchReport> run_bench(const BenchConfig& c, ProgressSink& progress) {
   return r;
 }
 
+Result<std::vector<double>> measure_latencies(const std::vector<std::string>& models, ProgressSink& progress, int runs, int warmup) {
+  if (runs < 1 || warmup < 0) return invalid_argument("latency needs runs >= 1 and warmup >= 0");
+  struct Timed {
+    Session session;
+    TensorMap inputs;
+    std::vector<double> ms;
+  };
+  std::vector<Timed> timed;
+  for (const auto& path : models) {
+    QWB_ASSIGN_OR_RETURN(Model loaded, Model::load(path, {.run_checker = false, .measure_shapes = false}));
+    auto model = std::make_shared<const Model>(std::move(loaded));
+    QWB_ASSIGN_OR_RETURN(Session session, Session::create(model, {}));
+    QWB_ASSIGN_OR_RETURN(TensorMap inputs, make_inputs(*model, 1, 0));
+    timed.push_back({std::move(session), std::move(inputs), {}});
+  }
+  const int total = warmup + runs;
+  for (int i = 0; i < total; ++i) {
+    if (!progress.report(i, total, i < warmup ? "warming up" : "timing (batch 1)")) return cancelled("latency measurement cancelled");
+    for (auto& t : timed) {
+      const auto t0 = std::chrono::steady_clock::now();
+      auto out = t.session.run(t.inputs, {});
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      if (!out) return out.status();
+      if (i >= warmup) t.ms.push_back(ms);
+    }
+  }
+  progress.report(total, total, "done");
+  std::vector<double> medians;
+  for (const auto& t : timed) medians.push_back(percentile(t.ms, 0.5));
+  return medians;
+}
+
 json to_json(const BenchReport& r) {
   return {{"model", r.model},
           {"median_ms", r.median_ms},

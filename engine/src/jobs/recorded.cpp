@@ -96,12 +96,6 @@ std::vector<LayerResult> layer_rows(const Quantization& q, const std::vector<Lay
   return out;
 }
 
-Status add_file_artifact(Project& p, int64_t run, const std::string& path, const std::string& kind) {
-  QWB_ASSIGN_OR_RETURN(std::string sha, sha256_file(path));
-  std::error_code ec;
-  const auto bytes = std::filesystem::file_size(path, ec);
-  return p.add_artifact(run, {path, sha, ec ? 0 : static_cast<int64_t>(bytes), kind});
-}
 
 // Records the model and the calibration and evaluation data of a quantize-like job, then
 // creates and starts its run.
@@ -124,6 +118,13 @@ Result<int64_t> start_recorded_run(Project& p, const std::string& kind, const Qu
 }
 
 }  // namespace
+
+Status add_file_artifact(Project& p, int64_t run, const std::string& path, const std::string& kind) {
+  QWB_ASSIGN_OR_RETURN(std::string sha, sha256_file(path));
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(path, ec);
+  return p.add_artifact(run, {path, sha, ec ? 0 : static_cast<int64_t>(bytes), kind});
+}
 
 Result<int64_t> attach_model(Project& p, const std::string& path) {
   QWB_ASSIGN_OR_RETURN(RecordedModel m, add_model(p, path));

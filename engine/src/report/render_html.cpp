@@ -147,7 +147,7 @@ void summary(Html& h, const json& runs) {
     const json& g = field(r, "gate");
     if (g.is_object()) {
       const std::string o = str(g, "outcome");
-      h.add(fmt::format("<p>Gate of run {}: <span class=\"{}\">{}</span> \u2014 {}</p>\n", r.value("id", int64_t{0}), html_escape(o),
+      h.add(fmt::format("<p>Gate of run {}: <span class=\"{}\">{}</span> \u2014 {}</p>\n", run_id(r), html_escape(o),
                         html_escape(o == "pass" ? "PASS" : o == "fail" ? "FAIL" : o == "review" ? "REVIEW" : o), html_escape(str(g, "message"))));
     }
   }
@@ -158,9 +158,9 @@ void comparison_charts(Html& h, const json& runs) {
   const std::vector<const char*> colors = {kQuantColor, kOtherColor, kFp32Color};
   BarChart f1{"Per-class F1 change against FP32", "F1 points", class_labels(runs[0]), {}, true, 2};
   for (size_t i = 0; i < runs.size(); ++i) {
-    Series s{fmt::format("run {}", runs[i].value("id", int64_t{0})), colors[i % colors.size()], {}};
+    Series s{fmt::format("run {}", run_id(runs[i])), colors[i % colors.size()], {}};
     for (const auto& c : field(runs[i], "classes"))
-      s.values.push_back(100 * (num(field(field(c, "quantized"), "f1")) - num(field(field(c, "fp32"), "f1"))));
+      s.values.push_back(f1_change_pts(c));
     if (!s.values.empty()) f1.series.push_back(std::move(s));
   }
   if (!f1.series.empty() && !f1.labels.empty()) h.chart(bar_chart(f1));
@@ -168,18 +168,17 @@ void comparison_charts(Html& h, const json& runs) {
   std::set<std::string> seen;
   for (const auto& r : runs)
     for (const auto& l : field(r, "layers"))
-      if (field(l, "output_sqnr_db").is_number() || field(l, "output_sqnr_db").is_string())
+      if (!std::isnan(sqnr_value(field(l, "output_sqnr_db"))))
         if (seen.insert(str(l, "layer")).second) layers.push_back(str(l, "layer"));
   if (layers.empty()) return;
   BarChart sq{"Per-layer output SQNR against FP32 (higher is better)", "dB", layers, {}, false, 1};
   for (size_t i = 0; i < runs.size(); ++i) {
     std::map<std::string, double> v;
     for (const auto& l : field(runs[i], "layers")) {
-      const json& x = field(l, "output_sqnr_db");
-      if (x.is_number()) v[str(l, "layer")] = x.get<double>();
-      else if (x.is_string() && x.get<std::string>() == "inf") v[str(l, "layer")] = INFINITY;
+      const double x = sqnr_value(field(l, "output_sqnr_db"));
+      if (!std::isnan(x)) v[str(l, "layer")] = x;
     }
-    Series s{fmt::format("run {}", runs[i].value("id", int64_t{0})), colors[i % colors.size()], {}};
+    Series s{fmt::format("run {}", run_id(runs[i])), colors[i % colors.size()], {}};
     for (const auto& name : layers) s.values.push_back(v.count(name) ? v[name] : NAN);
     sq.series.push_back(std::move(s));
   }
@@ -292,7 +291,7 @@ void accuracy(Html& h, const json& run) {
     const json &cf = field(c, "fp32"), &cq = field(c, "quantized");
     pc.push_back({str(c, "class"), str(c, "name"), str(c, "support"), fixed(field(cf, "precision"), 4), fixed(field(cf, "recall"), 4),
                   fixed(field(cf, "f1"), 4), fixed(field(cq, "precision"), 4), fixed(field(cq, "recall"), 4), fixed(field(cq, "f1"), 4),
-                  pts(json(100 * (num(field(cq, "f1")) - num(field(cf, "f1")))))});
+                  pts(json(f1_change_pts(c)))});
   }
   h.h(3, "Per class");
   h.table({"#", "Class", "Support", "FP32 P", "FP32 R", "FP32 F1", "Quant. P", "Quant. R", "Quant. F1", "F1 change (pts)"}, pc);
@@ -322,7 +321,7 @@ void flipped(Html& h, const json& run) {
     if (i % kPerRow == 0) h.add("<tr>");
     h.add("<td class=\"sample\">");
     if (s.contains("image_png_base64"))
-      h.png(fmt::format("sample-{}-{}", run.value("id", int64_t{0}), str(s, "index")), field(s, "image_png_base64").get<std::string>(), 56,
+      h.png(fmt::format("sample-{}-{}", run_id(run), str(s, "index")), field(s, "image_png_base64").get<std::string>(), 56,
             "sample " + str(s, "index"));
     const bool fixed_it = s.value("label", -1) == s.value("quantized", -2), broke = s.value("label", -1) == s.value("fp32", -2);
     h.add(fmt::format("<br>#{}<br>true: {}<br>FP32: {} ({:.0f}%)<br>quantized: {} ({:.0f}%){}", str(s, "index"),
@@ -352,12 +351,12 @@ void layers(Html& h, const json& run) {
   for (const auto& l : ls) {
     names.push_back(str(l, "layer"));
     const json& x = field(l, "output_sqnr_db");
-    sqnr.values.push_back(x.is_number() ? x.get<double>() : x.is_string() && x.get<std::string>() == "inf" ? INFINITY : NAN);
+    sqnr.values.push_back(sqnr_value(x));
     any_sqnr |= !x.is_null();
     const json& d = field(l, "sensitivity_delta_top1_pts");
     harm.values.push_back(num(d));
     any_harm |= has_number(d);
-    rows.push_back({str(l, "layer"), str(l, "op"), str(l, "weight_format").empty() ? str(l, "format") : str(l, "weight_format"),
+    rows.push_back({str(l, "layer"), str(l, "op"), layer_format(l),
                     db(field(l, "output_sqnr_db")), fixed(field(l, "output_cosine"), 6), pts(d)});
   }
   if (any_sqnr) h.chart(bar_chart({"Per-layer output SQNR against FP32 (whole model simulated; higher is better)", "dB", names, {sqnr}, false, 1}));
@@ -430,7 +429,7 @@ HtmlReport render_html(const json& report, HtmlImages mode) {
     comparison_charts(h, runs);
   }
   for (const auto& run : runs) {
-    h.h(2, run_title(run), fmt::format("run-{}", run.value("id", int64_t{0})));
+    h.h(2, run_title(run), fmt::format("run-{}", run_id(run)));
     model_and_data(h, run);
     decision(h, run);
     accuracy(h, run);

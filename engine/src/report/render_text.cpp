@@ -94,7 +94,7 @@ void run_markdown(std::string& out, const json& run) {
   std::vector<std::vector<std::string>> pc;
   for (const auto& c : field(run, "classes"))
     pc.push_back({str(c, "class"), str(c, "name"), str(c, "support"), fixed(field(field(c, "fp32"), "f1"), 4), fixed(field(field(c, "quantized"), "f1"), 4),
-                  pts(json(100 * (num(field(field(c, "quantized"), "f1")) - num(field(field(c, "fp32"), "f1")))))});
+                  pts(json(f1_change_pts(c)))});
   if (!pc.empty()) md_table(out, {"#", "Class", "Support", "FP32 F1", "Quantized F1", "F1 change (points)"}, pc);
   const json& fl = field(run, "flipped");
   if (fl.is_object()) {
@@ -106,7 +106,7 @@ void run_markdown(std::string& out, const json& run) {
   }
   std::vector<std::vector<std::string>> lr;
   for (const auto& l : field(run, "layers"))
-    lr.push_back({str(l, "layer"), str(l, "op"), str(l, "weight_format").empty() ? str(l, "format") : str(l, "weight_format"),
+    lr.push_back({str(l, "layer"), str(l, "op"), layer_format(l),
                   db(field(l, "output_sqnr_db")), pts(field(l, "sensitivity_delta_top1_pts"))});
   if (!lr.empty()) {
     out += "### Per layer\n\n";
@@ -176,7 +176,7 @@ std::string render_csv_layers(const json& report) {
   for (const auto& run : field(report, "runs"))
     for (const auto& l : field(run, "layers"))
       out += csv_line({str(run, "id"), str(l, "layer"), str(l, "op"), str(l, "weight"),
-                       str(l, "weight_format").empty() ? str(l, "format") : str(l, "weight_format"), csv_num(field(l, "output_sqnr_db")),
+                       layer_format(l), csv_num(field(l, "output_sqnr_db")),
                        csv_num(field(l, "output_cosine")), csv_num(field(l, "output_nmse")), csv_num(field(l, "sensitivity_delta_top1_pts")),
                        csv_num(field(l, "sensitivity_harm"))});
   return out;
@@ -190,7 +190,7 @@ std::string render_csv_classes(const json& report) {
       const json &f = field(c, "fp32"), &q = field(c, "quantized");
       out += csv_line({str(run, "id"), str(c, "class"), str(c, "name"), str(c, "support"), csv_num(field(f, "precision")),
                        csv_num(field(f, "recall")), csv_num(field(f, "f1")), csv_num(field(q, "precision")), csv_num(field(q, "recall")),
-                       csv_num(field(q, "f1")), csv_num(json(100 * (num(field(q, "f1")) - num(field(f, "f1")))))});
+                       csv_num(field(q, "f1")), csv_num(json(f1_change_pts(c)))});
     }
   return out;
 }

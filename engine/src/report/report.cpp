@@ -41,7 +41,7 @@ std::optional<double> metric(const RunRecord& r, const std::string& name) {
 
 json opt(std::optional<double> v) { return v ? json(*v) : json(nullptr); }
 
-json model_section(const ModelRecord& m, const RunRecord& r, const Model* loaded) {
+json model_section(const ModelRecord& m, const RunRecord& r) {
   json j = {{"id", m.id}, {"path", m.path}, {"sha256", r.model_sha256.empty() ? m.sha256 : r.model_sha256},
             {"file_bytes", file_bytes(m.path)}};
   for (const char* k : {"opset", "architecture", "architecture_reason", "parameters", "parameter_bytes", "producer", "nodes"}) {
@@ -51,7 +51,6 @@ json model_section(const ModelRecord& m, const RunRecord& r, const Model* loaded
   auto sha = sha256_file(m.path);
   j["file_matches"] = sha && *sha == j["sha256"].get<std::string>();
   if (!sha) j["file_error"] = sha.status().message();
-  if (loaded) j["opset"] = loaded->summary().opset;
   return j;
 }
 
@@ -261,39 +260,16 @@ void size_latency(Project& p, RunRecord& r, const json& model, const std::vector
   std::string note = "stored with the run";
   if ((!f || !q || o.remeasure_latency) && exported && (o.measure_latency || o.remeasure_latency) && file_bytes(exported->path) > 0 &&
       fp32 > 0) {
-    // Alternating rounds, so that load from other processes weighs on both models alike; the
-    // median of all timed runs of each.
-    constexpr int kRounds = 4, kRunsPerRound = 5;
-    const std::string paths[2] = {model["path"].get<std::string>(), exported->path};
-    std::vector<double> times[2];
-    for (int round = 0; round < kRounds && note.rfind("not measured", 0) != 0; ++round) {
-      for (int k = 0; k < 2; ++k) {
-        if (!progress.report(2 * round + k, 2 * kRounds, "measuring latency (batch 1)")) return;
-        BenchConfig c;
-        c.model = paths[k];
-        c.batch = 1;
-        c.runs = kRunsPerRound;
-        c.warmup = 2;
-        NullProgress quiet;
-        auto b = run_bench(c, quiet);
-        if (!b) {
-          note = "not measured: " + b.status().message();
-          break;
-        }
-        times[k].insert(times[k].end(), b->times_ms.begin(), b->times_ms.end());
-      }
-    }
-    if (note.rfind("not measured", 0) != 0) {
-      auto median = [](std::vector<double> v) {
-        std::sort(v.begin(), v.end());
-        return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-      };
-      f = median(times[0]), q = median(times[1]);
+    auto ms = measure_latencies({model["path"].get<std::string>(), exported->path}, progress);
+    if (!ms) {
+      if (ms.status().code() == StatusCode::kCancelled) return;
+      note = "not measured: " + ms.status().message();
+    } else {
+      f = (*ms)[0], q = (*ms)[1];
       const std::map<std::string, double> measured = {{"latency.fp32_ms", *f}, {"latency.quantized_ms", *q}};
       (void)p.add_metrics(r.id, measured);  // kept with the run, as the GUI's measurement is
       for (const auto& [k, v] : measured) r.metrics[k] = v;
-      note = fmt::format("measured for this report (batch 1, median of {} runs each in {} alternating rounds) and stored with the run",
-                         kRounds * kRunsPerRound, kRounds);
+      note = "measured for this report (batch 1, median of 20 runs each, the two models timed in turn) and stored with the run";
     }
   } else if (!f || !q) {
     note = exported ? "not measured" : "no exported model";
@@ -313,7 +289,7 @@ Result<json> run_section(Project& p, int64_t id, const ReportOptions& o, Progres
     QWB_ASSIGN_OR_RETURN(ModelRecord m, p.get_model(r.model_id));
     // The model file may have moved or changed; the report still describes what was recorded.
     if (auto loaded = Model::load(m.path, {.run_checker = false, .measure_shapes = false})) model = std::move(*loaded);
-    mj = model_section(m, r, model ? &*model : nullptr);
+    mj = model_section(m, r);
   }
   j["model"] = mj;
   json doc = nullptr;
@@ -357,10 +333,8 @@ Result<json> run_section(Project& p, int64_t id, const ReportOptions& o, Progres
     fp32_pct = facts.fp32_pct;
   }
   if (sens) {
-    json s = {{"run", sens->run}, {"format", sens->format}, {"layers", sens->layers.size()},
-              {"all_loss_pts", opt(sens->all_loss_pts)}};
-    if (auto d = p.document(sens->run, "sensitivity")) s["scheme"] = d->value("scheme", "");
-    j["sensitivity"] = s;
+    j["sensitivity"] = {{"run", sens->run}, {"format", sens->format}, {"scheme", sens->scheme}, {"layers", sens->layers.size()},
+                        {"all_loss_pts", opt(sens->all_loss_pts)}};
   } else {
     j["sensitivity"] = nullptr;
   }
@@ -423,10 +397,7 @@ bool is_reportable_run_kind(const std::string& kind) {
 }
 
 Status add_report_artifacts(Project& p, int64_t run, const std::vector<std::string>& files, ReportFormat format) {
-  for (const auto& f : files) {
-    QWB_ASSIGN_OR_RETURN(std::string sha, sha256_file(f));
-    QWB_RETURN_IF_ERROR(p.add_artifact(run, {f, sha, file_bytes(f), std::string("report-") + report_format_name(format)}));
-  }
+  for (const auto& f : files) QWB_RETURN_IF_ERROR(add_file_artifact(p, run, f, std::string("report-") + report_format_name(format)));
   return Status::ok();
 }
 

@@ -55,10 +55,24 @@ inline std::string file_name(const std::string& path) {
   const auto slash = path.find_last_of('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
+inline int64_t run_id(const json& run) { return field(run, "id").is_number_integer() ? run["id"].get<int64_t>() : 0; }
+// A class row's F1 change against FP32 in points (quantized minus FP32, x100).
+inline double f1_change_pts(const json& c) {
+  return 100 * (num(field(field(c, "quantized"), "f1")) - num(field(field(c, "fp32"), "f1")));
+}
+// A layer row's format: a quantize run's weight format, or an autoquant run's chosen format.
+inline std::string layer_format(const json& l) {
+  return str(l, "weight_format").empty() ? str(l, "format") : str(l, "weight_format");
+}
+// A stored SQNR as a number: "inf" (exact) is +inf, missing is NaN.
+inline double sqnr_value(const json& v) {
+  if (v.is_string()) return v.get<std::string>() == "inf" ? INFINITY : NAN;
+  return num(v);
+}
 // "run 3 (quantize, fmnist_cnn.onnx)".
 inline std::string run_title(const json& run) {
   std::string model = field(run, "model").is_object() ? file_name(str(run["model"], "path")) : std::string();
-  return fmt::format("run {} ({}{}{})", run.value("id", int64_t{0}), str(run, "kind"), model.empty() ? "" : ", ", model);
+  return fmt::format("run {} ({}{}{})", run_id(run), str(run, "kind"), model.empty() ? "" : ", ", model);
 }
 // The format a run used, as the decision table names it ("int8", "int8-mixed", ...).
 inline std::string run_format(const json& run) {

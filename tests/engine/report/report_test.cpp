@@ -77,6 +77,20 @@ TEST(ReportFormats, ParseAndFromPath) {
   EXPECT_FALSE(parse_report_format("docx"));
 }
 
+TEST(ReportLatency, MeasuresEachModelInTurn) {
+  const std::string cnn = std::string(QWB_SOURCE_DIR) + "/resources/samples/fmnist_cnn.onnx";
+  const std::string dwres = std::string(QWB_SOURCE_DIR) + "/resources/samples/fmnist_dwres.onnx";
+  NullProgress progress;
+  auto ms = measure_latencies({cnn, dwres}, progress, 5, 1);
+  ASSERT_TRUE(ms) << ms.status().message();
+  ASSERT_EQ(ms->size(), 2u);
+  EXPECT_GT((*ms)[0], 0);
+  EXPECT_GT((*ms)[1], 0);
+  auto bad = measure_latencies({cnn, "/nonexistent/model.onnx"}, progress);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.status().message().find("/nonexistent/model.onnx"), std::string::npos) << bad.status().message();
+}
+
 int count(const std::string& s, const std::string& what) {
   int n = 0;
   for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
